@@ -1,0 +1,1 @@
+"""Courts: the federal court catalog, NextGen go-live schedule, court staff, subscriptions."""

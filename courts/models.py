@@ -1,0 +1,1 @@
+"""Models of the courts app (they arrive with its issue)."""

@@ -1,0 +1,28 @@
+"""Celery tasks of the operations plumbing: load ids, call one service."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from cso_portal import clock
+from cso_portal.core import services
+
+
+@shared_task(name="core.complete_heartbeat", bind=True)
+def complete_heartbeat(self, *, heartbeat_id: int) -> None:
+    """Mark the heartbeat done by this worker (a second run changes nothing)."""
+    services.complete_heartbeat(
+        heartbeat_id=heartbeat_id, worker=self.request.hostname or "unknown", now=clock.now()
+    )
+
+
+@shared_task(name="core.emit_heartbeat")
+def emit_heartbeat() -> None:
+    """Beat: start a heartbeat round trip, so /healthz can tell the worker is alive."""
+    services.request_heartbeat(now=clock.now())
+
+
+@shared_task(name="core.sweep_heartbeats")
+def sweep_heartbeats() -> None:
+    """Beat: re-queue heartbeats whose message was lost; prune old ones."""
+    services.sweep_heartbeats(now=clock.now())

@@ -1,0 +1,86 @@
+"""Base pages: home, health, and the demo mailbox."""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from cso_portal import celery_app, clock
+from cso_portal.core import access, services
+
+logger = logging.getLogger(__name__)
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/home.html")
+
+
+def _database_ok() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            return cursor.fetchone() == (1,)
+    except Exception:
+        logger.exception("healthz: database check failed")
+        return False
+
+
+def _broker_ok() -> bool:
+    try:
+        with celery_app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, interval_start=0, timeout=2)
+        return True
+    except Exception:
+        logger.warning("healthz: broker check failed", exc_info=True)
+        return False
+
+
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Report database, broker and worker state; 503 when the web tier cannot serve."""
+    database = _database_ok()
+    broker = _broker_ok()
+    worker: dict[str, object] = {"status": "unknown", "last_heartbeat_age_seconds": None}
+    if database:
+        heartbeat = services.last_heartbeat()
+        if heartbeat is not None:
+            age = (clock.now() - heartbeat.completed_at).total_seconds()
+            fresh = age <= settings.CSO_HEARTBEAT_STALE_AFTER
+            worker = {"status": "ok" if fresh else "stale", "last_heartbeat_age_seconds": int(age)}
+    healthy = database and broker
+    body = {
+        "status": "ok" if healthy else "unavailable",
+        "database": "ok" if database else "down",
+        "broker": "ok" if broker else "down",
+        "worker": worker,
+    }
+    return JsonResponse(body, status=200 if healthy else 503)
+
+
+def _mailbox_enabled() -> bool:
+    return settings.DEBUG or settings.CSO_DEMO_MODE
+
+
+@login_required
+def mailbox(request: HttpRequest) -> HttpResponse:
+    """The demo mailbox: messages sent to the signed-in user (staff: all messages)."""
+    if not _mailbox_enabled():
+        raise Http404
+    messages = access.mail_visible_to(request.user).prefetch_related("recipients")
+    page = Paginator(messages, 25).get_page(request.GET.get("page"))
+    return render(request, "core/mailbox.html", {"page": page})
+
+
+@login_required
+def mailbox_message(request: HttpRequest, pk: int) -> HttpResponse:
+    if not _mailbox_enabled():
+        raise Http404
+    message = access.get_mail_for_user(request.user, pk)
+    return render(request, "core/mailbox_message.html", {"message": message})

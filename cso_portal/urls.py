@@ -1,0 +1,18 @@
+"""Root URLconf. Each app owns its URLs; this file only mounts them."""
+
+from allauth.account.decorators import secure_admin_login
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+# The admin is the clerks' console: sign in through allauth (rate limits, MFA), not admin's own.
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = "CSO Portal console (training simulation)"
+admin.site.site_title = "CSO Portal console"
+
+urlpatterns = [
+    path("", include("cso_portal.core.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path(settings.ADMIN_URL, admin.site.urls),
+]

@@ -1,0 +1,1 @@
+"""Models of the filing app (they arrive with its issue)."""

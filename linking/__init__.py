@@ -1,0 +1,1 @@
+"""Linking: court-issued CM/ECF accounts and the link request workflow."""

@@ -1,0 +1,1 @@
+"""Models of the linking app (they arrive with its issue)."""
