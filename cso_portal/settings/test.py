@@ -47,6 +47,8 @@ elif CSO_REQUIRE_SERVICES:
     )
 else:
     DATABASES = {"default": env.db_url_config(f"sqlite:///{VAR_DIR / 'test.sqlite3'}")}
+    # A file, not SQLite's in-memory test database, so worker subprocesses can share it.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test_db.sqlite3")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 
 # A fast hasher: the suite checks behaviour, not the cost of Argon2.
@@ -65,3 +67,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Serve static files from the finders (no collectstatic before tests).
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
