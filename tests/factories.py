@@ -9,7 +9,7 @@ from allauth.account.models import EmailAddress
 
 from accounts.models import User
 
-TEST_PASSWORD = "correct horse battery staple"  # noqa: S105
+TEST_PASSWORD = "correct horse battery staple"
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -22,7 +22,8 @@ def test_database_url() -> str:
         return f"sqlite:///{s['NAME']}"
     user = s.get("USER") or ""
     password = f":{s['PASSWORD']}" if s.get("PASSWORD") else ""
-    return f"postgres://{user}{password}@{s.get('HOST') or '127.0.0.1'}:{s.get('PORT') or 5432}/{s['NAME']}"
+    host, port = s.get("HOST") or "127.0.0.1", s.get("PORT") or 5432
+    return f"postgres://{user}{password}@{host}:{port}/{s['NAME']}"
 
 
 def subprocess_env(*, broker_url: str, var_dir: Path) -> dict[str, str]:
@@ -46,7 +47,7 @@ def celery_worker(env: dict[str, str], log_path: Path) -> Iterator[str]:
     """
     name = f"test-{uuid.uuid4().hex[:8]}@%h"
     with log_path.open("w") as log:
-        process = subprocess.Popen(  # noqa: S603
+        process = subprocess.Popen(
             [
                 sys.executable,
                 "-m",
@@ -79,7 +80,7 @@ def celery_worker(env: dict[str, str], log_path: Path) -> Iterator[str]:
 
 def manage(env: dict[str, str], *args: str, timeout: float = 60) -> subprocess.CompletedProcess:
     """Run ``manage.py`` in a separate process with the given environment."""
-    return subprocess.run(  # noqa: S603
+    return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=PROJECT_DIR,
         env=env,

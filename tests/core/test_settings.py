@@ -21,7 +21,7 @@ def run_manage(*args: str, **env_overrides: str) -> subprocess.CompletedProcess:
         if k not in ("DJANGO_SETTINGS_MODULE", "SECRET_KEY", "DEBUG", "DATABASE_URL")
     }
     env.update(env_overrides)
-    return subprocess.run(  # noqa: S603
+    return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=PROJECT_DIR,
         env=env,
