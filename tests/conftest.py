@@ -35,3 +35,41 @@ def other_attorney(db):
 def staff(db):
     """PACER Service Center staff."""
     return UserFactory(psc_staff=True, username="pscstaff")
+
+
+# Service report ---------------------------------------------------------------------------
+# CI must show that the tests needing PostgreSQL, Redis, a worker and Chromium really ran.
+SERVICE_MARKERS = ("postgres", "redis", "worker", "browser")
+_service_tests: dict[str, set[str]] = {}
+_outcomes: dict[str, str] = {}
+
+
+def pytest_report_header(config):
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    return f"cso-portal database: {database['ENGINE'].rsplit('.', 1)[-1]} ({database['NAME']})"
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        for marker in SERVICE_MARKERS:
+            if item.get_closest_marker(marker):
+                _service_tests.setdefault(marker, set()).add(item.nodeid)
+
+
+def pytest_runtest_logreport(report):
+    if report.when == "call" or (report.when == "setup" and report.outcome != "passed"):
+        _outcomes[report.nodeid] = report.outcome
+
+
+def pytest_terminal_summary(terminalreporter):
+    terminalreporter.section("services used by this run")
+    for marker in SERVICE_MARKERS:
+        nodeids = _service_tests.get(marker, set())
+        counts: dict[str, int] = {}
+        for nodeid in nodeids:
+            outcome = _outcomes.get(nodeid, "not run")
+            counts[outcome] = counts.get(outcome, 0) + 1
+        summary = ", ".join(f"{n} {outcome}" for outcome, n in sorted(counts.items())) or "none"
+        terminalreporter.write_line(f"{marker:>9}: {summary}")
