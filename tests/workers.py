@@ -28,7 +28,9 @@ def test_database_url() -> str:
 
 def subprocess_env(*, broker_url: str, var_dir: Path) -> dict[str, str]:
     """Environment for worker and producer processes: test settings, test DB, given broker."""
-    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_ENV",)}
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("DJANGO_ENV", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    }
     env.update(
         DJANGO_SETTINGS_MODULE="cso_portal.settings.test",
         DATABASE_URL=test_database_url(),
