@@ -13,6 +13,7 @@ admin.site.site_title = "CSO Portal console"
 urlpatterns = [
     path("", include("cso_portal.core.urls")),
     path("accounts/", include("allauth.urls")),
+    path("courts/", include("courts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

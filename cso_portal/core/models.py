@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -62,3 +63,57 @@ class MailRecipient(models.Model):
 
     def __str__(self) -> str:
         return self.address
+
+
+class ClockChange(models.Model):
+    """The training clock: each row sets (or, with no date, clears) the simulated date.
+
+    The newest row wins; the rows are the audit trail. Only honoured in demo mode.
+    """
+
+    simulated_date = models.DateField(
+        null=True, blank=True, help_text=_("The date the portal pretends it is; empty = real date.")
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reason = models.CharField(max_length=300, blank=True)
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        verbose_name = _("training clock change")
+
+    def __str__(self) -> str:
+        return f"{self.simulated_date or 'real date'} (set {self.changed_at:%Y-%m-%d %H:%M})"
+
+
+class OutboundEmail(models.Model):
+    """The email outbox: written in the same transaction as the change it reports, delivered
+    by a Celery task that claims it, re-queued by a sweeper. ``dedupe_key`` makes a second
+    queueing of the same notice a no-op. Bodies are rendered at delivery from ``template`` and
+    ``context`` (ids and plain values), so no link or token is stored here."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed (dead letter)")
+
+    dedupe_key = models.CharField(max_length=200, unique=True)
+    template = models.CharField(max_length=200)
+    context = models.JSONField(default=dict)
+    to = models.EmailField(max_length=320)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField()
+    enqueued_at = models.DateTimeField()
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "enqueued_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.template} → {self.to} ({self.status})"

@@ -11,8 +11,16 @@ from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F
 
+from cso_portal import clock
 from cso_portal.core import tasks
-from cso_portal.core.models import Heartbeat, MailMessage, MailRecipient
+from cso_portal.core.errors import EmailNotSent
+from cso_portal.core.models import (
+    ClockChange,
+    Heartbeat,
+    MailMessage,
+    MailRecipient,
+    OutboundEmail,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -97,3 +105,117 @@ def _addresses(*lists: Iterable[str]) -> list[str]:
         if address:
             seen[address.strip().lower()] = None
     return list(seen)
+
+
+# The training clock -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def set_simulated_date(*, day: dt.date | None, actor, reason: str, now: dt.datetime) -> ClockChange:
+    """Set the training clock to ``day`` (None: back to the real date), with an audit row."""
+    change = ClockChange.objects.create(
+        simulated_date=day, actor=actor, reason=reason, changed_at=now
+    )
+    transaction.on_commit(clock.forget_cached_date)
+    clock.forget_cached_date()
+    return change
+
+
+# The email outbox ---------------------------------------------------------------------------
+
+# After this many failed attempts an email is a dead letter (visible in the console).
+EMAIL_MAX_ATTEMPTS = 5
+# A pending email not sent after this long is handed to the broker again (a lost message).
+EMAIL_REDELIVER_AFTER = dt.timedelta(minutes=2)
+# A claimed email not finished after this long belonged to a worker that died mid-send.
+EMAIL_RECLAIM_AFTER = dt.timedelta(minutes=10)
+
+
+def queue_email(
+    *, dedupe_key: str, to: str, template: str, context: dict, now: dt.datetime
+) -> OutboundEmail | None:
+    """Write an email to the outbox and deliver it after commit.
+
+    Call inside the transaction of the change the email reports. Returns None (queueing
+    nothing) when an email with the same ``dedupe_key`` exists: the same notice never goes
+    out twice. ``context`` must be JSON (ids and plain values).
+    """
+    email, created = OutboundEmail.objects.get_or_create(
+        dedupe_key=dedupe_key,
+        defaults={
+            "to": to,
+            "template": template,
+            "context": context,
+            "created_at": now,
+            "enqueued_at": now,
+        },
+    )
+    if not created:
+        return None
+    tasks.deliver_email.delay_on_commit(email_id=email.pk)
+    return email
+
+
+def render_email(email: OutboundEmail) -> EmailMultiAlternatives:
+    """Render an outbox row into a message (subject, text and, if present, HTML)."""
+    from django.conf import settings
+    from django.template import TemplateDoesNotExist
+    from django.template.loader import render_to_string
+
+    context = {**email.context, "site_url": settings.CSO_SITE_URL}
+    subject = render_to_string(f"{email.template}_subject.txt", context)
+    subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split())
+    body = render_to_string(f"{email.template}.txt", context)
+    message = EmailMultiAlternatives(subject, body, to=[email.to])
+    try:
+        message.attach_alternative(render_to_string(f"{email.template}.html", context), "text/html")
+    except TemplateDoesNotExist:
+        pass
+    for name, value in email.context.get("headers", {}).items():
+        message.extra_headers[name] = value
+    return message
+
+
+def deliver_email(*, email_id: int, now: dt.datetime) -> bool:
+    """Send one outbox email. Returns False, sending nothing, if someone else has it or it
+    was already sent. Raises :class:`EmailNotSent` on a failure worth retrying."""
+    claimed = OutboundEmail.objects.filter(pk=email_id, status=OutboundEmail.Status.PENDING).update(
+        status=OutboundEmail.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
+    )
+    if not claimed:
+        logger.info("outbox email %s already sent or claimed; nothing to do", email_id)
+        return False
+    email = OutboundEmail.objects.get(pk=email_id)
+    try:
+        render_email(email).send()
+    except Exception as error:
+        dead = email.attempts >= EMAIL_MAX_ATTEMPTS
+        OutboundEmail.objects.filter(pk=email_id).update(
+            status=OutboundEmail.Status.FAILED if dead else OutboundEmail.Status.PENDING,
+            last_error=f"{type(error).__name__}: {error}"[:2000],
+            enqueued_at=now,
+        )
+        logger.warning("outbox email %s failed (attempt %s): %s", email_id, email.attempts, error)
+        if dead:
+            return False
+        raise EmailNotSent(str(error)) from error
+    OutboundEmail.objects.filter(pk=email_id).update(status=OutboundEmail.Status.SENT, sent_at=now)
+    return True
+
+
+@transaction.atomic
+def sweep_outbox(*, now: dt.datetime) -> int:
+    """Re-queue outbox emails whose message was lost or whose worker died. Returns how many."""
+    OutboundEmail.objects.filter(
+        status=OutboundEmail.Status.SENDING, claimed_at__lt=now - EMAIL_RECLAIM_AFTER
+    ).update(status=OutboundEmail.Status.PENDING, enqueued_at=now - EMAIL_REDELIVER_AFTER)
+    stale = list(
+        OutboundEmail.objects.select_for_update(skip_locked=True)
+        .filter(status=OutboundEmail.Status.PENDING, enqueued_at__lte=now - EMAIL_REDELIVER_AFTER)
+        .values_list("pk", flat=True)[:1000]
+    )
+    if stale:
+        OutboundEmail.objects.filter(pk__in=stale).update(enqueued_at=now)
+    for email_id in stale:
+        tasks.deliver_email.delay_on_commit(email_id=email_id)
+    return len(stale)

@@ -6,6 +6,7 @@ from celery import shared_task
 
 from cso_portal import clock
 from cso_portal.core import services
+from cso_portal.core.errors import EmailNotSent
 
 
 @shared_task(name="core.complete_heartbeat", bind=True)
@@ -26,3 +27,22 @@ def emit_heartbeat() -> None:
 def sweep_heartbeats() -> None:
     """Beat: re-queue heartbeats whose message was lost; prune old ones."""
     services.sweep_heartbeats(now=clock.now())
+
+
+@shared_task(
+    name="core.deliver_email",
+    autoretry_for=(EmailNotSent,),
+    retry_backoff=5,
+    retry_backoff_max=300,
+    retry_jitter=True,
+    max_retries=8,
+)
+def deliver_email(*, email_id: int) -> None:
+    """Send one outbox email (claimed first, so a second run sends nothing)."""
+    services.deliver_email(email_id=email_id, now=clock.now())
+
+
+@shared_task(name="core.sweep_outbox")
+def sweep_outbox() -> None:
+    """Beat: re-queue outbox emails whose message was lost or whose worker died."""
+    services.sweep_outbox(now=clock.now())

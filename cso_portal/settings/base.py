@@ -237,6 +237,7 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "core.emit_heartbeat", "schedule": 60.0},
     "sweep-heartbeats": {"task": "core.sweep_heartbeats", "schedule": 5 * 60.0},
+    "sweep-outbox": {"task": "core.sweep_outbox", "schedule": 60.0},
 }
 
 # LOGGING ------------------------------------------------------------------------------------
@@ -254,6 +255,8 @@ LOGGING = {
 # CSO PORTAL ---------------------------------------------------------------------------------
 # Demo mode: demo accounts, the demo mailbox, and (later) the movable training clock.
 CSO_DEMO_MODE = env.bool("CSO_DEMO_MODE", default=False)
+# Absolute address of the site, for links in email.
+CSO_SITE_URL = env.str("CSO_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # A heartbeat older than this makes /healthz report the worker as stale.
 CSO_HEARTBEAT_STALE_AFTER = env.int("CSO_HEARTBEAT_STALE_AFTER", default=5 * 60)
 # The admin (clerks' console) is not at the default /admin/.

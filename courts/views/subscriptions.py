@@ -1,0 +1,54 @@
+"""Email updates for a court page: subscribe, confirm, unsubscribe (no account needed)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from courts import services, tokens
+from courts.forms import SubscribeForm
+from courts.models import Court
+from cso_portal import clock
+
+
+@require_POST
+def subscribe(request: HttpRequest, court_id: str) -> HttpResponse:
+    court = get_object_or_404(Court, pk=court_id)
+    form = SubscribeForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request, "courts/subscribe_error.html", {"court": court, "form": form}, status=400
+        )
+    services.subscribe(court=court, email=form.cleaned_data["email"], now=clock.now())
+    # The same words whatever state the address was in: the page reveals nothing.
+    messages.success(
+        request,
+        _("Check your inbox: we sent a link to confirm email updates for %(court)s.")
+        % {"court": court.name},
+    )
+    return redirect("courts:detail", court_id=court.id)
+
+
+def confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows a button; POST confirms (link scanners only GET)."""
+    if request.method == "POST":
+        try:
+            subscription = services.confirm_subscription(token=token, now=clock.now())
+        except tokens.BadToken:
+            return render(request, "courts/subscription_link_invalid.html", status=400)
+        return render(request, "courts/subscription_done.html", {"subscription": subscription})
+    return render(request, "courts/subscription_confirm.html", {"action": "confirm"})
+
+
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows a one-button page; POST (also the mail client's one-click) unsubscribes."""
+    if request.method == "POST":
+        try:
+            subscription = services.unsubscribe(token=token, now=clock.now())
+        except tokens.BadToken:
+            return render(request, "courts/subscription_link_invalid.html", status=400)
+        return render(request, "courts/subscription_done.html", {"subscription": subscription})
+    return render(request, "courts/subscription_confirm.html", {"action": "unsubscribe"})
