@@ -151,7 +151,7 @@ def subscribe(*, court: Court, email: str, now: dt.datetime) -> Subscription:
     confirmed subscription stays as it is, and confirmations are not resent within minutes.
     """
     email = email.strip().lower()
-    subscription, created = Subscription.objects.select_for_update().get_or_create(
+    subscription, _created = Subscription.objects.select_for_update().get_or_create(
         court=court, email=email, defaults={"created_at": now}
     )
     if subscription.status == Subscription.Status.CONFIRMED:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 from collections.abc import Iterable
@@ -167,10 +168,8 @@ def render_email(email: OutboundEmail) -> EmailMultiAlternatives:
     subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split())
     body = render_to_string(f"{email.template}.txt", context)
     message = EmailMultiAlternatives(subject, body, to=[email.to])
-    try:
+    with contextlib.suppress(TemplateDoesNotExist):
         message.attach_alternative(render_to_string(f"{email.template}.html", context), "text/html")
-    except TemplateDoesNotExist:
-        pass
     for name, value in email.context.get("headers", {}).items():
         message.extra_headers[name] = value
     return message
