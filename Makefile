@@ -27,14 +27,16 @@ run: deps
 	@mkdir -p var
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py createcachetable
+	$(BIN)/python manage.py load_courts
 	$(BIN)/python manage.py load_demo_accounts
+	$(BIN)/python manage.py load_demo_clerks
 	exec $(BIN)/honcho --no-prefix -f Procfile.dev start
 
 # Lint, format check, migrations check, then the whole suite (PostgreSQL when reachable).
 test: deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	DJANGO_SETTINGS_MODULE=cso_portal.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=cso_portal.settings.test DATABASE_URL=sqlite://:memory: $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest
 
 lint:

@@ -1,5 +1,10 @@
+import datetime as dt
+
 from django import forms
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
+
+from courts.models import Court, CourtCounty, CourtQuerySet
 
 
 class SubscribeForm(forms.Form):
@@ -23,3 +28,118 @@ class ScheduleChangeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Shown in the court's schedule history and in the email to subscribers."),
     )
+
+
+# "Is my court on NextGen?" ---------------------------------------------------------------------
+
+# The feed's circuit codes, in the order people think of them, with readable labels.
+CIRCUIT_CHOICES = [
+    ("01", _("1st Circuit")),
+    ("02", _("2nd Circuit")),
+    ("03", _("3rd Circuit")),
+    ("04", _("4th Circuit")),
+    ("05", _("5th Circuit")),
+    ("06", _("6th Circuit")),
+    ("07", _("7th Circuit")),
+    ("08", _("8th Circuit")),
+    ("09", _("9th Circuit")),
+    ("10", _("10th Circuit")),
+    ("11", _("11th Circuit")),
+    ("DC", _("D.C. Circuit")),
+    ("FC", _("Federal Circuit")),
+]
+CIRCUIT_LABELS = dict(CIRCUIT_CHOICES)
+
+# Words people add to a county's name that the feed leaves out ("Pulaski County").
+_COUNTY_SUFFIXES = (" county", " parish", " borough", " census area", " municipality")
+
+
+def state_choices() -> list[tuple[str, str]]:
+    """Every state a court or a county it serves is in, A–Z (one query)."""
+    court_states = Court.objects.exclude(state="").order_by().values_list("state", flat=True)
+    county_states = CourtCounty.objects.exclude(state="").order_by().values_list("state", flat=True)
+    states = sorted(set(court_states.union(county_states)), key=str.casefold)
+    return [(state, state) for state in states]
+
+
+def normalize_county(value: str) -> str:
+    """A county as typed ("  pulaski County ") the way the feed names it ("pulaski")."""
+    county = " ".join(value.split())
+    for suffix in _COUNTY_SUFFIXES:
+        if county.lower().endswith(suffix) and len(county) > len(suffix):
+            return county[: -len(suffix)]
+    return county
+
+
+class CourtFilterForm(forms.Form):
+    """The GET filters of the public court list. Every field is optional; a field with bad
+    input gets an error and is left out of the search, the others still apply."""
+
+    q = forms.CharField(
+        label=_("Court name or id"),
+        required=False,
+        max_length=100,
+        help_text=_("For example “Arkansas”, “Eighth Circuit” or “areb”."),
+    )
+    type = forms.ChoiceField(label=_("Court type"), required=False)
+    state = forms.ChoiceField(label=_("State"), required=False)
+    county = forms.CharField(
+        label=_("County"),
+        required=False,
+        max_length=100,
+        help_text=_("Finds the courts serving a county. Choose its state too."),
+    )
+    circuit = forms.ChoiceField(
+        label=_("Circuit"),
+        required=False,
+        choices=[("", _("Any circuit")), *CIRCUIT_CHOICES],
+    )
+    status = forms.ChoiceField(label=_("Status today"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["type"].choices = [("", _("Any type")), *Court.CourtType.choices]
+        self.fields["state"].choices = [("", _("Any state")), *state_choices()]
+        self.fields["status"].choices = [
+            ("", _("NextGen or CurrentGen")),
+            *Court.Generation.choices,
+        ]
+
+    def clean_q(self) -> str:
+        return " ".join(self.cleaned_data["q"].split())
+
+    def clean_county(self) -> str:
+        return normalize_county(self.cleaned_data["county"])
+
+    def filter_courts(self, courts: CourtQuerySet, day: dt.date) -> CourtQuerySet:
+        """``courts`` narrowed by every filter that was given and valid; status is on ``day``.
+
+        Works on an invalid form too: the fields that did validate still apply.
+        """
+        data = {}
+        if self.is_bound:
+            self.is_valid()  # validates once; cleaned_data keeps the fields that passed
+            data = self.cleaned_data
+        if query := data.get("q"):
+            courts = courts.filter(
+                Q(name__icontains=query)
+                | Q(official_name__icontains=query)
+                | Q(id__iexact=query)
+                | Q(feed_code__iexact=query)
+            )
+        if court_type := data.get("type"):
+            courts = courts.filter(court_type=court_type)
+        if circuit := data.get("circuit"):
+            courts = courts.filter(circuit=circuit)
+        state = data.get("state")
+        if state:
+            serves_state = CourtCounty.objects.filter(court=OuterRef("pk"), state=state)
+            courts = courts.filter(Q(state=state) | Exists(serves_state))
+        if county := data.get("county"):
+            serves_county = CourtCounty.objects.filter(court=OuterRef("pk"), name__iexact=county)
+            if state:
+                serves_county = serves_county.filter(state=state)
+            courts = courts.filter(Exists(serves_county))
+        if status := data.get("status"):
+            courts = courts.with_status_on(status, day)
+        return courts

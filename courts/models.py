@@ -9,6 +9,34 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class CourtQuerySet(models.QuerySet):
+    """Court queries in the database that must agree with :meth:`Court.status_on`."""
+
+    @staticmethod
+    def _nextgen_q(day: dt.date) -> models.Q:
+        # The SQL form of Court.status_on: the go-live date when there is one, otherwise the
+        # date a source shows the court on NextGen. Keep the two in step (a test checks).
+        return models.Q(nextgen_date__lte=day) | models.Q(
+            nextgen_date__isnull=True, nextgen_evidence_date__lte=day
+        )
+
+    def nextgen_on(self, day: dt.date) -> CourtQuerySet:
+        """Courts on NextGen on ``day``."""
+        return self.filter(self._nextgen_q(day))
+
+    def currentgen_on(self, day: dt.date) -> CourtQuerySet:
+        """Courts still on CurrentGen on ``day`` (every court not on NextGen, NULLs included)."""
+        return self.exclude(self._nextgen_q(day))
+
+    def with_status_on(self, status: str, day: dt.date) -> CourtQuerySet:
+        """Courts whose :meth:`Court.status_on` ``day`` is ``status`` (a Generation value)."""
+        if status == Court.Generation.NEXTGEN:
+            return self.nextgen_on(day)
+        if status == Court.Generation.CURRENTGEN:
+            return self.currentgen_on(day)
+        raise ValueError(f"unknown status {status!r}")
+
+
 class Court(models.Model):
     """One CM/ECF court, identified by the PACER id its ECF host uses (``areb``, ``ca8``…)."""
 
@@ -102,6 +130,8 @@ class Court(models.Model):
         blank=True,
         help_text=_("A local registration form new attorneys must complete first, e.g. LF-95."),
     )
+
+    objects = CourtQuerySet.as_manager()
 
     class Meta:
         ordering = ["court_type", "id"]

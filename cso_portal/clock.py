@@ -23,6 +23,11 @@ def real_now() -> dt.datetime:
     return timezone.now()
 
 
+def real_today() -> dt.date:
+    """The real date in the portal's time zone."""
+    return timezone.localdate(real_now())
+
+
 def simulated_date() -> dt.date | None:
     """The date staff set on the training clock, or None when the clock runs real."""
     if not settings.CSO_DEMO_MODE:

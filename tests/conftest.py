@@ -13,6 +13,16 @@ from tests.factories import UserFactory
 PINNED_NOW = dt.datetime(2026, 11, 16, 15, 0, tzinfo=dt.UTC)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache (rate limits, the training clock's cached date)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def frozen_clock():
     """Pin the one clock (cso_portal.clock) at PINNED_NOW; yields the traveller to move it."""

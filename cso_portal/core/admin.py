@@ -1,6 +1,15 @@
-from django.contrib import admin
+from django.conf import settings
+from django.contrib import admin, messages
 
-from cso_portal.core.models import Heartbeat, MailMessage, MailRecipient
+from cso_portal import clock
+from cso_portal.core import services
+from cso_portal.core.models import (
+    ClockChange,
+    Heartbeat,
+    MailMessage,
+    MailRecipient,
+    OutboundEmail,
+)
 
 
 @admin.register(Heartbeat)
@@ -35,3 +44,55 @@ class MailMessageAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ClockChange)
+class ClockChangeAdmin(admin.ModelAdmin):
+    """The training clock: adding a row sets the simulated date (through the service)."""
+
+    list_display = ("changed_at", "simulated_date", "actor", "reason")
+    fields = ("simulated_date", "reason")
+    list_select_related = ("actor",)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser and settings.CSO_DEMO_MODE
+
+    def save_model(self, request, obj, form, change):
+        saved = services.set_simulated_date(
+            day=form.cleaned_data["simulated_date"],
+            actor=request.user,
+            reason=form.cleaned_data["reason"],
+            now=clock.real_now(),
+        )
+        obj.pk, obj.changed_at, obj.actor = saved.pk, saved.changed_at, saved.actor
+
+
+@admin.register(OutboundEmail)
+class OutboundEmailAdmin(admin.ModelAdmin):
+    """The email outbox; dead letters (failed) can be retried."""
+
+    list_display = ("created_at", "template", "to", "status", "attempts", "sent_at")
+    list_filter = ("status", "template")
+    search_fields = ("to", "dedupe_key")
+    readonly_fields = [f.name for f in OutboundEmail._meta.fields]
+    actions = ["retry"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="Retry the selected failed emails")
+    def retry(self, request, queryset):
+        retried = sum(
+            services.retry_failed_email(email_id=pk, now=clock.now())
+            for pk in queryset.values_list("pk", flat=True)
+        )
+        self.message_user(request, f"{retried} email(s) queued again.", messages.SUCCESS)

@@ -85,7 +85,7 @@ class ClockChange(models.Model):
         verbose_name = _("training clock change")
 
     def __str__(self) -> str:
-        return f"{self.simulated_date or 'real date'} (set {self.changed_at:%Y-%m-%d %H:%M})"
+        return str(self.simulated_date or _("real date"))
 
 
 class OutboundEmail(models.Model):

@@ -218,3 +218,14 @@ def sweep_outbox(*, now: dt.datetime) -> int:
     for email_id in stale:
         tasks.deliver_email.delay_on_commit(email_id=email_id)
     return len(stale)
+
+
+@transaction.atomic
+def retry_failed_email(*, email_id: int, now: dt.datetime) -> bool:
+    """Give a dead-letter email another round of attempts. Returns False if it wasn't dead."""
+    revived = OutboundEmail.objects.filter(pk=email_id, status=OutboundEmail.Status.FAILED).update(
+        status=OutboundEmail.Status.PENDING, attempts=0, enqueued_at=now
+    )
+    if revived:
+        tasks.deliver_email.delay_on_commit(email_id=email_id)
+    return bool(revived)
