@@ -4,6 +4,7 @@ The suite runs on PostgreSQL whenever it is reachable and falls back to SQLite o
 machine without it; with ``CSO_REQUIRE_SERVICES=1`` a missing PostgreSQL is an error.
 """
 
+import hashlib
 import os
 import socket
 from urllib.parse import urlsplit
@@ -11,7 +12,7 @@ from urllib.parse import urlsplit
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *
-from .base import VAR_DIR, env
+from .base import BASE_DIR, VAR_DIR, env
 
 DEBUG = False
 SECRET_KEY = "test-only-secret-key-never-used-outside-the-test-suite-0123456789"  # noqa: S105
@@ -19,8 +20,11 @@ ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 CSO_DEMO_MODE = True
 CSO_REQUIRE_SERVICES = env.bool("CSO_REQUIRE_SERVICES", default=False)
 
+# One database name per checkout, so a CI clone and a developer's tree on the same machine
+# never share (and clobber) one test database.
+_CHECKOUT = hashlib.sha1(str(BASE_DIR).encode()).hexdigest()[:8]  # noqa: S324 (a name, not a secret)
 POSTGRES_TEST_URL = env.str(
-    "CSO_TEST_DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/cso_portal"
+    "CSO_TEST_DATABASE_URL", default=f"postgres://postgres@127.0.0.1:5432/cso_portal_{_CHECKOUT}"
 )
 
 
