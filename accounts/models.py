@@ -33,6 +33,22 @@ class User(AbstractUser):
         ACTIVE = "active", _("Active")
         INACTIVE = "inactive", _("Inactive")
 
+    class FilerRole(models.TextChoices):
+        """Roles of a non-attorney filer (PACER's non-attorney e-file registration)."""
+
+        FILING_AGENT = "filing_agent", _("Filing agent")
+        PRO_SE = "pro_se", _("Pro se party")
+        CREDITOR = "creditor", _("Creditor")
+        TRUSTEE = "trustee", _("Trustee")
+        US_TRUSTEE = "us_trustee", _("U.S. Trustee")
+        COURT_REPORTER = "court_reporter", _("Court reporter")
+        INTERESTED_PARTY = "interested_party", _("Interested party")
+
+    class RegistrationStatus(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        ON_HOLD = "on_hold", _("On hold for PACER Service Center review")
+        REJECTED = "rejected", _("Rejected")
+
     account_number = models.CharField(
         _("account number"),
         max_length=7,
@@ -74,6 +90,42 @@ class User(AbstractUser):
         ),
     )
 
+    # Contact details (PACER registration asks for all of them).
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    address_line1 = models.CharField(_("address"), max_length=200, blank=True)
+    address_line2 = models.CharField(_("address (line 2)"), max_length=200, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    region = models.CharField(_("state"), max_length=64, blank=True)
+    postal_code = models.CharField(_("ZIP code"), max_length=16, blank=True)
+    country = models.CharField(_("country"), max_length=64, blank=True, default="United States")
+    # Filers.
+    bar_number = models.CharField(_("bar number"), max_length=32, blank=True)
+    bar_state = models.CharField(_("bar state"), max_length=64, blank=True)
+    filer_role = models.CharField(
+        _("filer role"), max_length=32, choices=FilerRole.choices, blank=True
+    )
+    # Sign-on state.
+    registration_status = models.CharField(
+        _("registration status"),
+        max_length=16,
+        choices=RegistrationStatus.choices,
+        default=RegistrationStatus.ACTIVE,
+        help_text=_("A registration that looks like a duplicate waits for staff review."),
+    )
+    locked_at = models.DateTimeField(
+        _("locked at"),
+        null=True,
+        blank=True,
+        help_text=_("Locked after the holder reported a change they did not make; a password "
+                    "reset unlocks it."),
+    )  # fmt: skip
+    mfa_prompt_skips = models.PositiveSmallIntegerField(
+        _("MFA prompts skipped"),
+        default=0,
+        help_text=_("How often a filer skipped the prompt to set up two-factor authentication."),
+    )
+    terms_accepted_at = models.DateTimeField(_("terms accepted at"), null=True, blank=True)
+
     objects = UserManager()
 
     class Meta:
@@ -97,3 +149,65 @@ class User(AbstractUser):
     @property
     def is_upgraded(self) -> bool:
         return self.account_type == self.AccountType.UPGRADED
+
+    @property
+    def is_filer(self) -> bool:
+        return self.account_kind in (
+            self.AccountKind.ATTORNEY_FILER,
+            self.AccountKind.NON_ATTORNEY_FILER,
+        )
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(part for part in (self.first_name, self.last_name) if part)
+
+
+class AccountEvent(models.Model):
+    """The account's history: sign-ins, changes, decisions. Never holds a secret."""
+
+    class Kind(models.TextChoices):
+        REGISTERED = "registered", _("Registered")
+        REGISTRATION_HELD = "registration_held", _("Registration held for review")
+        REGISTRATION_RELEASED = "registration_released", _("Registration released")
+        REGISTRATION_REJECTED = "registration_rejected", _("Registration rejected")
+        EMAIL_VERIFIED = "email_verified", _("Email address verified")
+        SIGNED_IN = "signed_in", _("Signed in")
+        SIGN_IN_FAILED = "sign_in_failed", _("Sign-in failed")
+        SIGNED_OUT = "signed_out", _("Signed out")
+        PASSWORD_CHANGED = "password_changed", _("Password changed")
+        PASSWORD_RESET = "password_reset", _("Password reset")
+        EMAIL_CHANGED = "email_changed", _("Email address changed")
+        PROFILE_CHANGED = "profile_changed", _("Account information changed")
+        UPGRADED = "upgraded", _("Account upgraded")
+        MFA_ENABLED = "mfa_enabled", _("Two-factor authentication set up")
+        MFA_DISABLED = "mfa_disabled", _("Two-factor authentication removed")
+        MFA_PROMPT_SKIPPED = "mfa_prompt_skipped", _("Two-factor set-up skipped")
+        RECOVERY_CODES_GENERATED = "recovery_codes_generated", _("New recovery codes")
+        SESSIONS_ENDED = "sessions_ended", _("Other sessions signed out")
+        REPORTED_NOT_ME = "reported_not_me", _("Holder reported a change they did not make")
+        LOCKED = "locked", _("Account locked")
+        UNLOCKED = "unlocked", _("Account unlocked")
+        CASE_SEARCH_ACTIVATED = "case_search_activated", _("Case search activated")
+        CASE_SEARCH_DEACTIVATED = "case_search_deactivated", _("Case search deactivated")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    actor = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Who did it, when not the holder (staff)."),
+    )
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=200, blank=True)
+    detail = models.JSONField(default=dict, blank=True, help_text=_("Plain facts, no secrets."))
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.kind} {self.created_at:%Y-%m-%d %H:%M}"

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("cso_portal.core.urls")),
     path("accounts/", include("allauth.urls")),
     path("courts/", include("courts.urls")),
+    path("account/", include("accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

@@ -6,6 +6,7 @@ here; ``dev`` supplies harmless ones and ``prod`` refuses to start without real 
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -39,6 +40,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.usersessions",
     # Ours, in dependency order: each app may import only from the ones above it.
     "cso_portal.core",
     "accounts",
@@ -58,6 +60,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
 ]
 
 TEMPLATES = [
@@ -117,7 +120,7 @@ AUTHENTICATION_BACKENDS = [
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "accounts:manage"
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -147,8 +150,13 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_TOTP_ISSUER = "CSO Portal (training)"
+MFA_RECOVERY_CODE_COUNT = 10
+# Off: tracking writes on every request (five queries); the session list still works.
+USERSESSIONS_TRACK_ACTIVITY = False
 
 # SESSIONS AND COOKIES -----------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
@@ -261,3 +269,9 @@ CSO_SITE_URL = env.str("CSO_SITE_URL", default="http://127.0.0.1:8000").rstrip("
 CSO_HEARTBEAT_STALE_AFTER = env.int("CSO_HEARTBEAT_STALE_AFTER", default=5 * 60)
 # The admin (clerks' console) is not at the default /admin/.
 ADMIN_URL = env.str("ADMIN_URL", default="console/")
+# From this date filer accounts must set up two-factor authentication (3 skips allowed).
+# ISO date (YYYY-MM-DD); empty: not enforced. The training clock decides what "today" is.
+_mfa_enforcement = env.str("CSO_MFA_FILER_ENFORCEMENT_DATE", default="2025-01-06")
+CSO_MFA_FILER_ENFORCEMENT_DATE = (
+    datetime.date.fromisoformat(_mfa_enforcement) if _mfa_enforcement else None
+)

@@ -120,4 +120,5 @@ def test_demo_accounts_load_once_and_sign_in(client, capsys):
     assert User.objects.get(username="firmshared").is_shared
     response = client.post("/accounts/login/", {"login": "attorney1", "password": DEMO_PASSWORD})
     assert response.status_code == 302
-    assert response["Location"] == "/"
+    # A filer without two-factor authentication is asked to set it up first.
+    assert response["Location"] == "/account/two-factor/"

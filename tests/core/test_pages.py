@@ -102,6 +102,7 @@ def test_mailbox_lists_without_n_plus_one(client, attorney, django_assert_max_nu
     for n in range(30):
         _send([attorney.email], f"Message {n}")
     client.force_login(attorney)
+    client.get("/mailbox/")  # the first request of a session also records the session
     with django_assert_max_num_queries(8):
         response = client.get("/mailbox/")
     assert response.status_code == 200
