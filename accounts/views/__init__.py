@@ -1,2 +1,2 @@
-"""Views of PACER accounts, one module per area: ``manage`` (Manage My Account and its tabs),
-``upgrade`` (the legacy upgrade wizard), ``security`` ("this wasn't me", the MFA prompt)."""
+"""Views of PACER accounts, one module per area: ``manage`` (Manage My Account, its tabs,
+history, "this wasn't me"), ``upgrade`` (the wizard), ``registration``, ``mfa`` (the prompt)."""

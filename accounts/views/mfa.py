@@ -1,4 +1,4 @@
-"""The two-factor prompt after sign-in and the "this wasn't me" flow (placeholders)."""
+"""The prompt to set up two-factor authentication after sign-in (filers, phased)."""
 
 from __future__ import annotations
 
