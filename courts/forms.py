@@ -16,6 +16,8 @@ class SubscribeForm(forms.Form):
 
 
 class ScheduleChangeForm(forms.Form):
+    """A clerk's change of the court's go-live date."""
+
     new_date = forms.DateField(
         label=_("New go-live date"),
         required=False,
@@ -28,6 +30,17 @@ class ScheduleChangeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Shown in the court's schedule history and in the email to subscribers."),
     )
+
+    def clean_new_date(self):
+        from courts.services import GO_LIVE_EARLIEST, GO_LIVE_LATEST
+
+        day = self.cleaned_data["new_date"]
+        if day is not None and not (GO_LIVE_EARLIEST <= day <= GO_LIVE_LATEST):
+            raise forms.ValidationError(
+                _("Enter a date between %(first)s and %(last)s.")
+                % {"first": GO_LIVE_EARLIEST.year, "last": GO_LIVE_LATEST.year}
+            )
+        return day
 
 
 # "Is my court on NextGen?" ---------------------------------------------------------------------

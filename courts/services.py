@@ -21,6 +21,12 @@ logger = logging.getLogger(__name__)
 CONFIRMATION_RESEND_AFTER = dt.timedelta(minutes=10)
 
 
+# Go-live dates a person may set: CM/ECF itself started in the late 1990s; a date past 2100
+# is a typo (and breaks calendar feeds).
+GO_LIVE_EARLIEST = dt.date(1995, 1, 1)
+GO_LIVE_LATEST = dt.date(2100, 12, 31)
+
+
 class ScheduleUnchanged(ValueError):
     """The new go-live date equals the current one: nothing to record or announce."""
 
@@ -49,6 +55,8 @@ def change_go_live_date(
 ) -> GoLiveChange:
     """Set or change a court's NextGen go-live date, with a history row, and email every
     confirmed subscriber of the court once (after commit, through the outbox)."""
+    if new_date is not None and not (GO_LIVE_EARLIEST <= new_date <= GO_LIVE_LATEST):
+        raise ValueError(f"go-live date {new_date} is outside {GO_LIVE_EARLIEST}–{GO_LIVE_LATEST}")
     court = Court.objects.select_for_update().get(pk=court.pk)
     if court.nextgen_date == new_date:
         raise ScheduleUnchanged(f"{court.id} already goes live on {new_date}")
@@ -64,21 +72,28 @@ def change_go_live_date(
     court.nextgen_date = new_date
     court.nextgen_date_confirmed = True
     court.nextgen_date_note = ""
-    court.save(update_fields=["nextgen_date", "nextgen_date_confirmed", "nextgen_date_note"])
+    court.nextgen_source = source
+    court.save(
+        update_fields=[
+            "nextgen_date",
+            "nextgen_date_confirmed",
+            "nextgen_date_note",
+            "nextgen_source",
+        ]
+    )
     for subscription in court.subscriptions.filter(status=Subscription.Status.CONFIRMED):
         core_services.queue_email(
             dedupe_key=f"courts.schedule-change:{change.pk}:{subscription.pk}",
             to=subscription.email,
             template="courts/email/schedule_change",
             context={
-                **_subscription_context(subscription),
+                "subscription_id": subscription.pk,
                 "court_id": court.id,
                 "court_name": court.name,
                 "old_date": change.old_date.isoformat() if change.old_date else "",
                 "new_date": change.new_date.isoformat() if change.new_date else "",
                 "reason": reason,
             },
-            now=now,
         )
     logger.info(
         "court %s go-live changed %s -> %s by %s", court.id, change.old_date, new_date, actor
@@ -135,14 +150,6 @@ def load_reference_schedule(
 # Email updates (seed 003: "subscribe for automatic notices when this page is updated") -------
 
 
-def _subscription_context(subscription: Subscription) -> dict:
-    token = tokens.unsubscribe_token(subscription.pk, subscription.email)
-    return {
-        "unsubscribe_path": f"/courts/subscriptions/unsubscribe/{token}/",
-        "headers": {"List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
-    }
-
-
 @transaction.atomic
 def subscribe(*, court: Court, email: str, now: dt.datetime) -> Subscription:
     """Ask for email updates about a court: sends a confirmation link (double opt-in).
@@ -157,7 +164,7 @@ def subscribe(*, court: Court, email: str, now: dt.datetime) -> Subscription:
     if subscription.status == Subscription.Status.CONFIRMED:
         return subscription
     recently_sent = subscription.confirmation_sent_at and (
-        now - subscription.confirmation_sent_at < CONFIRMATION_RESEND_AFTER
+        abs(now - subscription.confirmation_sent_at) < CONFIRMATION_RESEND_AFTER
     )
     if recently_sent:
         return subscription
@@ -169,22 +176,19 @@ def subscribe(*, court: Court, email: str, now: dt.datetime) -> Subscription:
         to=email,
         template="courts/email/confirm_subscription",
         context={
-            **_subscription_context(subscription),
+            "subscription_id": subscription.pk,
             "court_id": court.id,
             "court_name": court.name,
-            "confirm_path": "/courts/subscriptions/confirm/"
-            f"{tokens.confirm_token(subscription.pk, email)}/",
         },
-        now=now,
     )
     return subscription
 
 
-def _subscription_for(subscription_id: int, email: str) -> Subscription:
+def _subscription_for(subscription_id: int) -> Subscription:
     subscription = (
         Subscription.objects.select_for_update()
         .select_related("court")
-        .filter(pk=subscription_id, email=email)
+        .filter(pk=subscription_id)
         .first()
     )
     if subscription is None:
@@ -194,20 +198,28 @@ def _subscription_for(subscription_id: int, email: str) -> Subscription:
 
 @transaction.atomic
 def confirm_subscription(*, token: str, now: dt.datetime) -> Subscription:
-    """Confirm a subscription from its emailed link (idempotent). Raises BadToken."""
-    subscription = _subscription_for(*tokens.read_confirm_token(token))
-    if subscription.status != Subscription.Status.CONFIRMED:
+    """Confirm a subscription from its latest emailed link. Confirming twice is fine; an old
+    link (after unsubscribing, or superseded by a newer email) raises BadToken."""
+    subscription_id, digest = tokens.read_confirm_token(token)
+    subscription = _subscription_for(subscription_id)
+    if not tokens.confirm_digest_matches(subscription, digest):
+        raise tokens.BadToken
+    if subscription.status == Subscription.Status.UNSUBSCRIBED:
+        raise tokens.BadToken
+    if subscription.status == Subscription.Status.PENDING:
         subscription.status = Subscription.Status.CONFIRMED
         subscription.confirmed_at = now
-        subscription.unsubscribed_at = None
-        subscription.save(update_fields=["status", "confirmed_at", "unsubscribed_at"])
+        subscription.save(update_fields=["status", "confirmed_at"])
     return subscription
 
 
 @transaction.atomic
 def unsubscribe(*, token: str, now: dt.datetime) -> Subscription:
     """Stop email updates from the link in any message (idempotent). Raises BadToken."""
-    subscription = _subscription_for(*tokens.read_unsubscribe_token(token))
+    subscription_id, digest = tokens.read_unsubscribe_token(token)
+    subscription = _subscription_for(subscription_id)
+    if not tokens.unsubscribe_digest_matches(subscription, digest):
+        raise tokens.BadToken
     if subscription.status != Subscription.Status.UNSUBSCRIBED:
         subscription.status = Subscription.Status.UNSUBSCRIBED
         subscription.unsubscribed_at = now
@@ -218,18 +230,36 @@ def unsubscribe(*, token: str, now: dt.datetime) -> Subscription:
 # Court staff ------------------------------------------------------------------------------
 
 
-def _court_staff_group() -> Group:
-    """The group every court staff member belongs to: console access to court records.
-
-    Which courts they see is decided per object by ``courts.access``, not by the group.
-    """
-    group, _created = Group.objects.get_or_create(name=COURT_STAFF_GROUP)
-    wanted = Permission.objects.filter(
-        content_type__app_label="courts",
-        codename__in=["view_court", "view_golivechange", "view_courtstaff", "view_subscription"],
-    )
+def _group_with(name: str, permissions: list[tuple[str, str]]) -> Group:
+    """The named group, holding (at least) the given (app label, codename) permissions."""
+    group, _created = Group.objects.get_or_create(name=name)
+    wanted = Permission.objects.none()
+    for app_label, codename in permissions:
+        wanted |= Permission.objects.filter(content_type__app_label=app_label, codename=codename)
     group.permissions.add(*wanted)
     return group
+
+
+# What each kind of staff may open in the console. Which courts they see is decided per
+# object by ``courts.access``, not by these.
+COURT_STAFF_PERMISSIONS = [
+    ("courts", "view_court"),
+    ("courts", "view_golivechange"),
+    ("courts", "view_courtstaff"),
+    ("courts", "view_subscription"),
+]
+PSC_PERMISSIONS = [
+    *COURT_STAFF_PERMISSIONS,
+    ("courts", "add_courtstaff"),
+    ("courts", "delete_courtstaff"),
+    ("core", "view_clockchange"),
+    ("core", "add_clockchange"),
+    ("core", "view_outboundemail"),
+    ("core", "view_heartbeat"),
+    ("accounts", "view_user"),
+    ("accounts", "change_user"),
+    ("accounts", "view_accountevent"),
+]
 
 
 @transaction.atomic
@@ -238,7 +268,7 @@ def add_court_staff(*, court: Court, user, role: str, now: dt.datetime) -> Court
     staff, _created = CourtStaff.objects.update_or_create(
         court=court, user=user, defaults={"role": role, "since": now}
     )
-    user.groups.add(_court_staff_group())
+    user.groups.add(_group_with(COURT_STAFF_GROUP, COURT_STAFF_PERMISSIONS))
     if not user.is_staff:
         user.is_staff = True
         user.save(update_fields=["is_staff"])
@@ -247,20 +277,23 @@ def add_court_staff(*, court: Court, user, role: str, now: dt.datetime) -> Court
 
 @transaction.atomic
 def remove_court_staff(*, court: Court, user) -> None:
-    """End ``user``'s role at ``court``; without any court left they lose console access."""
+    """End ``user``'s role at ``court``; without any court left they leave the court staff
+    group, and lose console access unless they are PACER Service Center staff."""
+    from courts.access import is_psc_staff
+
     CourtStaff.objects.filter(court=court, user=user).delete()
-    if not CourtStaff.objects.filter(user=user).exists():
-        user.groups.remove(_court_staff_group())
-        if user.is_staff and not user.is_superuser:
-            user.is_staff = False
-            user.save(update_fields=["is_staff"])
+    if CourtStaff.objects.filter(user=user).exists():
+        return
+    user.groups.remove(*Group.objects.filter(name=COURT_STAFF_GROUP))
+    if user.is_staff and not is_psc_staff(user):
+        user.is_staff = False
+        user.save(update_fields=["is_staff"])
 
 
 @transaction.atomic
 def make_psc_staff(*, user) -> None:
-    """Make ``user`` PACER Service Center staff: every court, the whole console."""
-    group, _created = Group.objects.get_or_create(name=PSC_GROUP)
-    user.groups.add(group)
+    """Make ``user`` PACER Service Center staff: every court, the console's PSC pages."""
+    user.groups.add(_group_with(PSC_GROUP, PSC_PERMISSIONS))
     if not user.is_staff:
         user.is_staff = True
         user.save(update_fields=["is_staff"])

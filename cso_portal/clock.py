@@ -16,6 +16,7 @@ from django.utils import timezone
 
 CACHE_KEY = "cso:clock:simulated-date"
 _REAL = "real"
+CACHE_SECONDS = 30
 
 
 def real_now() -> dt.datetime:
@@ -39,7 +40,8 @@ def simulated_date() -> dt.date | None:
         latest = ClockChange.objects.order_by("-changed_at", "-pk").first()
         day = latest.simulated_date if latest else None
         cached = day.isoformat() if day else _REAL
-        cache.set(CACHE_KEY, cached, timeout=None)
+        # A short life bounds how long a value cached around a change can linger.
+        cache.set(CACHE_KEY, cached, timeout=CACHE_SECONDS)
     return None if cached == _REAL else dt.date.fromisoformat(cached)
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 from urllib.parse import urlsplit
 
 from django import template
+from django.urls import reverse
 
 from courts.forms import CIRCUIT_LABELS
 
@@ -49,3 +50,31 @@ def url_host(value: str) -> str:
     """The host of an address, as short link text: "https://www.flsb.uscourts.gov/x" →
     "www.flsb.uscourts.gov" (the whole address stays in the link)."""
     return urlsplit(str(value)).hostname or str(value)
+
+
+# Subscription links are built when an email is rendered (at delivery), from the
+# subscription's id: the outbox stores no link or token.
+
+
+@register.simple_tag
+def unsubscribe_path(subscription_id: int) -> str:
+    """The one-click unsubscribe path for a subscription ("" if it no longer exists)."""
+    from courts import tokens
+    from courts.models import Subscription
+
+    subscription = Subscription.objects.filter(pk=subscription_id).first()
+    if subscription is None:
+        return ""
+    return reverse("courts:subscription_unsubscribe", args=[tokens.unsubscribe_token(subscription)])
+
+
+@register.simple_tag
+def confirm_path(subscription_id: int) -> str:
+    """The confirmation path for a subscription's latest confirmation email."""
+    from courts import tokens
+    from courts.models import Subscription
+
+    subscription = Subscription.objects.filter(pk=subscription_id).first()
+    if subscription is None:
+        return ""
+    return reverse("courts:subscription_confirm", args=[tokens.confirm_token(subscription)])

@@ -58,7 +58,9 @@ def court_detail(request: HttpRequest, court_id: str) -> HttpResponse:
         "days_until": court.days_until_go_live(today),
         "history": [(change, _changed_by(change)) for change in changes],
         "subscribe_form": SubscribeForm(),
-        "can_change_schedule": access.courts_managed_by(request.user).filter(pk=court.pk).exists(),
+        "can_change_schedule": access.courts_scheduled_by(request.user)
+        .filter(pk=court.pk)
+        .exists(),
     }
     return render(request, "courts/court_detail.html", context)
 

@@ -6,12 +6,18 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
 
 from courts import services, tokens
 from courts.forms import SubscribeForm
 from courts.models import Court
 from cso_portal import clock
+from cso_portal.core import ratelimit
+
+# Subscription requests per hour: from one client, and for one address across all courts.
+SUBSCRIBE_LIMIT_PER_IP = 20
+SUBSCRIBE_LIMIT_PER_EMAIL = 5
 
 
 @require_POST
@@ -22,7 +28,17 @@ def subscribe(request: HttpRequest, court_id: str) -> HttpResponse:
         return render(
             request, "courts/subscribe_error.html", {"court": court, "form": form}, status=400
         )
-    services.subscribe(court=court, email=form.cleaned_data["email"], now=clock.now())
+    email = form.cleaned_data["email"].strip().lower()
+    ip = request.META.get("REMOTE_ADDR", "")
+    # Confirmation emails go to whatever address is typed: limit per client and per address.
+    allowed = ratelimit.hit(
+        "subscribe-ip", ip, limit=SUBSCRIBE_LIMIT_PER_IP, window_seconds=3600
+    ) and ratelimit.hit(
+        "subscribe-email", email, limit=SUBSCRIBE_LIMIT_PER_EMAIL, window_seconds=3600
+    )
+    if not allowed:
+        return render(request, "courts/subscribe_limited.html", {"court": court}, status=429)
+    services.subscribe(court=court, email=email, now=clock.now())
     # The same words whatever state the address was in: the page reveals nothing.
     messages.success(
         request,
@@ -32,6 +48,7 @@ def subscribe(request: HttpRequest, court_id: str) -> HttpResponse:
     return redirect("courts:detail", court_id=court.id)
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
     """GET shows a button; POST confirms (link scanners only GET)."""
     if request.method == "POST":
@@ -43,6 +60,10 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "courts/subscription_confirm.html", {"action": "confirm"})
 
 
+# A mail client's one-click unsubscribe (RFC 8058) posts without our CSRF cookie; the signed
+# token is the authority, and unsubscribing twice is harmless.
+@csrf_exempt
+@require_http_methods(["GET", "HEAD", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     """GET shows a one-button page; POST (also the mail client's one-click) unsubscribes."""
     if request.method == "POST":

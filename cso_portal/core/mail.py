@@ -19,6 +19,6 @@ class DatabaseEmailBackend(BaseEmailBackend):
         for message in email_messages:
             if not message.recipients():
                 continue
-            services.keep_email(message=message, now=clock.now())
+            services.keep_email(message=message, now=clock.real_now())
             sent += 1
         return sent

@@ -117,8 +117,10 @@ def set_simulated_date(*, day: dt.date | None, actor, reason: str, now: dt.datet
     change = ClockChange.objects.create(
         simulated_date=day, actor=actor, reason=reason, changed_at=now
     )
-    transaction.on_commit(clock.forget_cached_date)
+    # Forget now (this request sees its change) and again after commit (a value another
+    # process cached meanwhile is dropped); after a rollback a stale value lives 30 s at most.
     clock.forget_cached_date()
+    transaction.on_commit(clock.forget_cached_date)
     return change
 
 
@@ -132,15 +134,16 @@ EMAIL_REDELIVER_AFTER = dt.timedelta(minutes=2)
 EMAIL_RECLAIM_AFTER = dt.timedelta(minutes=10)
 
 
-def queue_email(
-    *, dedupe_key: str, to: str, template: str, context: dict, now: dt.datetime
-) -> OutboundEmail | None:
+def queue_email(*, dedupe_key: str, to: str, template: str, context: dict) -> OutboundEmail | None:
     """Write an email to the outbox and deliver it after commit.
 
     Call inside the transaction of the change the email reports. Returns None (queueing
     nothing) when an email with the same ``dedupe_key`` exists: the same notice never goes
-    out twice. ``context`` must be JSON (ids and plain values).
+    out twice. ``context`` must be JSON (ids and plain values; no links or tokens — build
+    those in the templates, at delivery). The outbox keeps real time, not the training
+    clock's: the sweeper and retries must not jump when a trainer moves the date.
     """
+    now = clock.real_now()
     email, created = OutboundEmail.objects.get_or_create(
         dedupe_key=dedupe_key,
         defaults={
@@ -170,8 +173,13 @@ def render_email(email: OutboundEmail) -> EmailMultiAlternatives:
     message = EmailMultiAlternatives(subject, body, to=[email.to])
     with contextlib.suppress(TemplateDoesNotExist):
         message.attach_alternative(render_to_string(f"{email.template}.html", context), "text/html")
-    for name, value in email.context.get("headers", {}).items():
-        message.extra_headers[name] = value
+    with contextlib.suppress(TemplateDoesNotExist):
+        headers = render_to_string(f"{email.template}_headers.txt", context)
+        for line in headers.splitlines():
+            name, _sep, value = line.partition(":")
+            if name.strip() and value.strip():
+                # One header per line by construction: no CR/LF can reach a header.
+                message.extra_headers[name.strip()] = value.strip()
     return message
 
 

@@ -51,7 +51,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
     if database:
         heartbeat = services.last_heartbeat()
         if heartbeat is not None:
-            age = (clock.now() - heartbeat.completed_at).total_seconds()
+            age = (clock.real_now() - heartbeat.completed_at).total_seconds()
             fresh = age <= settings.CSO_HEARTBEAT_STALE_AFTER
             worker = {"status": "ok" if fresh else "stale", "last_heartbeat_age_seconds": int(age)}
     healthy = database and broker

@@ -50,9 +50,10 @@ def test_every_page_shows_the_simulated_date(client, frozen_clock, staff):
     services.set_simulated_date(
         day=dt.date(2021, 3, 29), actor=staff, reason="", now=clock.real_now()
     )
-    body = client.get("/").content.decode()
-    assert "Simulated date: Monday, 29 March 2021" in body
-    assert "The real date is 16 November 2026" in body
+    for page in ("/", "/courts/", "/accounts/login/"):
+        body = client.get(page).content.decode()
+        assert "Simulated date: Monday, 29 March 2021" in body
+        assert "The real date is 16 November 2026" in body
 
 
 def test_staff_set_the_clock_in_the_console_and_it_is_audited(client, frozen_clock, staff):

@@ -32,7 +32,6 @@ def _queue(key="notice:1", to="avery@example.test"):
         to=to,
         template="core/email/notice",
         context={"subject": "Your request", "body": "It was approved.", "path": "/mailbox/"},
-        now=clock.now(),
     )
 
 
@@ -123,3 +122,14 @@ def test_the_sweeper_requeues_lost_and_abandoned_emails(
     for key in ("lost", "abandoned"):
         tasks.deliver_email.apply(kwargs={"email_id": rows[key].pk})
     assert len(mail.outbox) == 2
+
+
+def test_moving_the_training_clock_does_not_hide_a_lost_email(frozen_clock, staff):
+    lost = _queue("lost")
+    frozen_clock.shift(dt.timedelta(minutes=5))
+    services.set_simulated_date(
+        day=dt.date(2021, 3, 28), actor=staff, reason="rehearsal", now=clock.real_now()
+    )
+    assert services.sweep_outbox(now=clock.real_now()) == 1
+    lost.refresh_from_db()
+    assert lost.enqueued_at == clock.real_now()

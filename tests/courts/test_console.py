@@ -58,3 +58,31 @@ def test_the_console_never_edits_a_court_directly(client, demo):
     azb = Court.objects.get(pk="azb")
     assert str(azb.nextgen_date) == "2021-06-28"
     assert azb.name == "Arizona Bankruptcy Court"
+
+
+def test_pacer_service_center_staff_without_superuser_rights_see_every_court(client, demo):
+    from courts.services import make_psc_staff
+    from tests.factories import UserFactory
+
+    member = UserFactory(username="pscmember1")
+    make_psc_staff(user=member)
+    client.force_login(member)
+    assert client.get("/console/courts/court/").context["cl"].result_count == 208
+    assert client.get("/console/courts/courtstaff/add/").status_code == 200
+    assert client.get("/courts/azb/schedule/").status_code == 200
+    assert client.get("/console/core/clockchange/add/").status_code == 200
+
+
+def test_a_psc_member_who_leaves_a_clerk_role_keeps_console_access(demo):
+    from courts import services
+    from courts.models import Court
+    from cso_portal import clock
+    from tests.factories import UserFactory
+
+    member = UserFactory(username="pscmember2")
+    services.make_psc_staff(user=member)
+    azb = Court.objects.get(pk="azb")
+    services.add_court_staff(court=azb, user=member, role="clerk", now=clock.now())
+    services.remove_court_staff(court=azb, user=member)
+    member.refresh_from_db()
+    assert member.is_staff

@@ -647,7 +647,7 @@ def subscription(flsb, frozen_clock):
 
 
 def test_confirm_link_shows_a_button_and_post_confirms(client, subscription):
-    token = tokens.confirm_token(subscription.pk, subscription.email)
+    token = tokens.confirm_token(subscription)
     url = f"/courts/subscriptions/confirm/{token}/"
 
     page = client.get(url)
@@ -667,7 +667,7 @@ def test_confirm_link_shows_a_button_and_post_confirms(client, subscription):
 
 
 def test_unsubscribe_link_shows_a_button_and_post_unsubscribes(client, subscription):
-    token = tokens.unsubscribe_token(subscription.pk, subscription.email)
+    token = tokens.unsubscribe_token(subscription)
     url = f"/courts/subscriptions/unsubscribe/{token}/"
 
     page = client.get(url)
@@ -738,9 +738,7 @@ def test_schedule_change_email_shows_readable_dates_and_links(flsb, staff, setti
     flsb.name = "Florida Southern Bankruptcy Court & Annex"
     flsb.save()
     subscription = services.subscribe(court=flsb, email="reader@example.test", now=clock.now())
-    services.confirm_subscription(
-        token=tokens.confirm_token(subscription.pk, subscription.email), now=clock.now()
-    )
+    services.confirm_subscription(token=tokens.confirm_token(subscription), now=clock.now())
     services.change_go_live_date(
         court=flsb,
         new_date=dt.date(2022, 5, 2),
@@ -767,9 +765,7 @@ def test_schedule_change_email_shows_readable_dates_and_links(flsb, staff, setti
 
 def test_schedule_change_email_when_the_date_is_withdrawn(flsb, staff, frozen_clock):
     subscription = services.subscribe(court=flsb, email="reader@example.test", now=clock.now())
-    services.confirm_subscription(
-        token=tokens.confirm_token(subscription.pk, subscription.email), now=clock.now()
-    )
+    services.confirm_subscription(token=tokens.confirm_token(subscription), now=clock.now())
     services.change_go_live_date(
         court=flsb, new_date=None, actor=staff, reason="Postponed", now=clock.now()
     )

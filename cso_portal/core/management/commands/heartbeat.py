@@ -18,7 +18,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, wait: float, **options):
-        heartbeat = services.request_heartbeat(now=clock.now())
+        heartbeat = services.request_heartbeat(now=clock.real_now())
         self.stdout.write(f"heartbeat {heartbeat.pk} queued; waiting up to {wait:g}s for a worker")
         deadline = time.monotonic() + wait
         while time.monotonic() < deadline:
