@@ -70,3 +70,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# Links in email and calendar feeds: the public address of the site (defaults to the first
+# allowed host over HTTPS, never the development address).
+CSO_SITE_URL = env.str("CSO_SITE_URL", default=f"https://{ALLOWED_HOSTS[0]}").rstrip("/")

@@ -125,3 +125,17 @@ def test_redis_url_switches_broker_and_cache_to_redis():
         "redis://127.0.0.1:6379/3",
         "django.core.cache.backends.redis.RedisCache",
     ]
+
+
+def test_production_links_point_at_the_site_not_localhost():
+    result = run_manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings as s; print(s.CSO_SITE_URL)",
+        DJANGO_ENV="production",
+        SECRET_KEY=STRONG_KEY,
+        ALLOWED_HOSTS="cso-portal.example.test,www.cso-portal.example.test",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-1] == "https://cso-portal.example.test"
