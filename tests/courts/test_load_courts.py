@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 
 from courts import reference
 from courts.models import Court, CourtCounty, GoLiveChange
-from courts.services import change_go_live_date
+from courts.services import change_go_live_date, load_reference_data
 from cso_portal import clock
 
 FEED_DATE = dt.date(2023, 1, 10)
@@ -197,7 +197,7 @@ def test_inconsistent_reference_data_loads_nothing(db, frozen_clock):
     rows = reference.read_go_live_csv()
     rows[0] = {**rows[0], "court_id": "ca9"}  # 08CA is ca8
     with pytest.raises(reference.ReferenceDataError, match="08CA"):
-        reference.load_reference_data(now=clock.now(), go_live_rows=rows)
+        load_reference_data(now=clock.now(), go_live_rows=rows)
     assert not Court.objects.exists()
     assert not CourtCounty.objects.exists()
 

@@ -2,7 +2,8 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from courts.reference import ReferenceDataError, load_reference_data
+from courts.reference import ReferenceDataError
+from courts.services import load_reference_data
 from cso_portal import clock
 
 
