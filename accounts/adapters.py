@@ -29,6 +29,8 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def pre_login(self, request, user, **kwargs):
         """Held and locked accounts get an explanation instead of a session."""
+        if user.is_active and user.registration_status == User.RegistrationStatus.REJECTED:
+            return render(request, "accounts/registration/rejected.html", status=403)
         if user.is_active and user.registration_status != User.RegistrationStatus.ACTIVE:
             return render(request, "accounts/registration_held.html", {"held_user": user})
         if user.is_active and user.locked_at is not None:

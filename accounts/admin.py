@@ -1,8 +1,92 @@
-from django.contrib import admin
+"""The PACER Service Center's console for accounts: registration review (release / reject
+held registrations), the account's history, and the audit rows.
+
+Actions call the registration services and report each account's result; the state fields
+those services own (registration status) and the identity fields (account number, account
+type) are read-only here.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.admin import UserAdmin
+from django.forms.models import BaseInlineFormSet
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
+from accounts.forms.registration import RejectRegistrationForm
+from accounts.models import AccountEvent, User
+from accounts.services import registration
+from cso_portal import clock
+
+# How much history the account page shows (the full list is under "Account events").
+EVENTS_ON_ACCOUNT_PAGE = 20
+IDENTITY_FIELD_LABELS = {
+    "name": _("name"),
+    "email": _("email"),
+    "phone": _("phone"),
+    "address": _("address"),
+}
+
+
+class RegistrationReviewFilter(admin.SimpleListFilter):
+    """Registrations waiting for the PACER Service Center, and the decided ones."""
+
+    title = _("registration review")
+    parameter_name = "registration"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("held", _("On hold (to review)")),
+            ("rejected", _("Rejected")),
+            ("active", _("Active")),
+        ]
+
+    def queryset(self, request, queryset):
+        status = {
+            "held": User.RegistrationStatus.ON_HOLD,
+            "rejected": User.RegistrationStatus.REJECTED,
+            "active": User.RegistrationStatus.ACTIVE,
+        }.get(self.value())
+        if status is None:
+            return queryset
+        return queryset.filter(registration_status=status)
+
+
+class LatestEventsFormSet(BaseInlineFormSet):
+    """Only the newest events (an old account has thousands of sign-ins)."""
+
+    def get_queryset(self):
+        if not hasattr(self, "_latest"):
+            self._latest = super().get_queryset().select_related("actor")[:EVENTS_ON_ACCOUNT_PAGE]
+        return self._latest
+
+
+class AccountEventInline(admin.TabularInline):
+    """The account's latest history, read-only (events are written by services only)."""
+
+    model = AccountEvent
+    fk_name = "user"
+    formset = LatestEventsFormSet
+    fields = ("created_at", "kind", "actor", "ip_address", "detail")
+    readonly_fields = fields
+    ordering = ("-created_at", "-pk")
+    extra = 0
+    max_num = 0
+    can_delete = False
+    verbose_name_plural = _("latest account events (newest 20)")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(User)
@@ -14,16 +98,30 @@ class PacerAccountAdmin(UserAdmin):
         "last_name",
         "account_type",
         "account_kind",
+        "registration_status",
         "case_search_status",
         "is_shared",
         "is_staff",
     )
-    list_filter = ("account_type", "account_kind", "case_search_status", "is_shared", "is_staff")
-    search_fields = ("username", "account_number", "email", "first_name", "last_name")
+    list_filter = (
+        RegistrationReviewFilter,
+        "account_type",
+        "account_kind",
+        "case_search_status",
+        "is_shared",
+        "is_staff",
+    )
+    # The list shows no related objects; explicit so the console never joins by accident.
+    list_select_related = ()
+    search_fields = ("username", "account_number", "email", "first_name", "last_name", "phone")
+    ordering = ("-date_joined",)
     readonly_fields = (
         "account_number",
+        "account_type",
         "registered_on",
         "upgraded_at",
+        "registration_status",
+        "possible_duplicates",
         "last_login",
         "date_joined",
     )
@@ -43,4 +141,137 @@ class PacerAccountAdmin(UserAdmin):
                 )
             },
         ),
+        (
+            _("Registration review"),
+            {"fields": ("registration_status", "possible_duplicates")},
+        ),
+        (
+            _("Contact details"),
+            {
+                "fields": (
+                    "phone",
+                    "address_line1",
+                    "address_line2",
+                    "city",
+                    "region",
+                    "postal_code",
+                    "country",
+                )
+            },
+        ),
+        (_("Filer"), {"fields": ("bar_number", "bar_state", "filer_role")}),
     )
+    inlines = (AccountEventInline,)
+    actions = ("release_registrations", "reject_registrations")
+
+    def has_add_permission(self, request):
+        """Accounts are created by registration (or the demo and test commands), which give
+        them their number, type and checks; the console has no "add" door."""
+        return False
+
+    @admin.display(description=_("possible duplicates"))
+    def possible_duplicates(self, obj: User):
+        """Existing accounts this one shares identity fields with (computed now)."""
+        if obj.pk is None:
+            return "—"
+        matches = registration.find_duplicates(user=obj)
+        if not matches:
+            return _("None")
+        accounts = User.objects.in_bulk([match.user_id for match in matches])
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                '<li><a href="{}">{}</a> — {}</li>',
+                (
+                    (
+                        reverse("admin:accounts_user_change", args=[match.user_id]),
+                        accounts[match.user_id],
+                        ", ".join(str(IDENTITY_FIELD_LABELS[field]) for field in match.fields),
+                    )
+                    for match in matches
+                    if match.user_id in accounts
+                ),
+            ),
+        )
+
+    @admin.action(description=_("Release selected registrations"), permissions=["change"])
+    def release_registrations(self, request, queryset):
+        for user in queryset:
+            try:
+                registration.release_registration(user=user, actor=request.user, now=clock.now())
+            except registration.RegistrationNotOnHold as refused:
+                self._report_not_on_hold(request, refused)
+            else:
+                self.message_user(
+                    request,
+                    _("Released the registration of %(account)s; the registrant was emailed.")
+                    % {"account": user},
+                    messages.SUCCESS,
+                )
+
+    @admin.action(description=_("Reject selected registrations"), permissions=["change"])
+    def reject_registrations(self, request, queryset):
+        """Asks for the reason first (it is emailed to each registrant)."""
+        form = RejectRegistrationForm(request.POST if "confirm" in request.POST else None)
+        if not form.is_valid():
+            context = {
+                **self.admin_site.each_context(request),
+                "title": _("Reject registrations"),
+                "opts": self.model._meta,
+                "accounts": list(queryset),
+                "form": form,
+                "action_checkbox_name": ACTION_CHECKBOX_NAME,
+            }
+            return TemplateResponse(request, "accounts/registration/admin_reject.html", context)
+        for user in queryset:
+            try:
+                registration.reject_registration(
+                    user=user,
+                    actor=request.user,
+                    reason=form.cleaned_data["reason"],
+                    now=clock.now(),
+                )
+            except registration.RegistrationNotOnHold as refused:
+                self._report_not_on_hold(request, refused)
+            else:
+                self.message_user(
+                    request,
+                    _("Rejected the registration of %(account)s; the registrant was emailed.")
+                    % {"account": user},
+                    messages.SUCCESS,
+                )
+        return None
+
+    def _report_not_on_hold(self, request, refused: registration.RegistrationNotOnHold) -> None:
+        self.message_user(
+            request,
+            _("Left %(account)s as it was: its registration is not on hold (%(status)s).")
+            % {
+                "account": refused.user,
+                "status": refused.user.get_registration_status_display(),
+            },
+            messages.WARNING,
+        )
+
+
+@admin.register(AccountEvent)
+class AccountEventAdmin(admin.ModelAdmin):
+    """Audit rows of every account, read-only."""
+
+    list_display = ("created_at", "user", "kind", "actor", "ip_address")
+    list_select_related = ("user", "actor")
+    list_filter = ("kind",)
+    search_fields = ("user__username", "user__account_number", "user__email")
+    date_hierarchy = "created_at"
+    raw_id_fields = ("user", "actor")
+    readonly_fields = ("user", "kind", "actor", "ip_address", "user_agent", "detail", "created_at")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -5,8 +5,12 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-# The admin is the clerks' console: sign in through allauth (rate limits, MFA), not admin's own.
+from accounts import console
+
+# The admin is the clerks' console: sign in through allauth (rate limits, MFA), not admin's own,
+# and only with two-factor authentication set up (staff without it are sent to set it up).
 admin.site.login = secure_admin_login(admin.site.login)
+console.require_mfa(admin.site)
 admin.site.site_header = "CSO Portal console (training simulation)"
 admin.site.site_title = "CSO Portal console"
 

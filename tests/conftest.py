@@ -43,8 +43,8 @@ def other_attorney(db):
 
 @pytest.fixture
 def staff(db):
-    """PACER Service Center staff."""
-    return UserFactory(psc_staff=True, username="pscstaff")
+    """PACER Service Center staff, with the authenticator app the console requires."""
+    return UserFactory(psc_staff=True, with_totp=True, username="pscstaff")
 
 
 # Service report ---------------------------------------------------------------------------

@@ -10,6 +10,8 @@ from allauth.account.models import EmailAddress
 from accounts.models import User
 
 TEST_PASSWORD = "correct horse battery staple"
+# The base32 TOTP secret of accounts made with the ``with_totp`` trait.
+TEST_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -36,6 +38,35 @@ class UserFactory(factory.django.DjangoModelFactory):
         )
         shared = factory.Trait(is_shared=True)
         psc_staff = factory.Trait(is_staff=True, is_superuser=True)
+        # An authenticator app with a known secret (TEST_TOTP_SECRET): codes via pyotp.
+        with_totp = factory.Trait(totp__secret=TEST_TOTP_SECRET)
+        # Registration and account states (registration, issue 4).
+        legacy_2012 = factory.Trait(
+            registered_on=dt.date(2012, 5, 20),
+            account_type=User.AccountType.LEGACY,
+            username=factory.Sequence(lambda n: f"lg{n:04d}"),
+        )
+        inactive = factory.Trait(case_search_status=User.CaseSearchStatus.INACTIVE)
+        on_hold = factory.Trait(registration_status=User.RegistrationStatus.ON_HOLD)
+        rejected = factory.Trait(registration_status=User.RegistrationStatus.REJECTED)
+        bar_admitted = factory.Trait(
+            account_kind=User.AccountKind.ATTORNEY_FILER, bar_number="2016042", bar_state="Arkansas"
+        )
+        filing_agent = factory.Trait(
+            account_kind=User.AccountKind.NON_ATTORNEY_FILER,
+            filer_role=User.FilerRole.FILING_AGENT,
+        )
+        pro_se = factory.Trait(
+            account_kind=User.AccountKind.NON_ATTORNEY_FILER, filer_role=User.FilerRole.PRO_SE
+        )
+        with_contact = factory.Trait(
+            phone="(602) 555-0143",
+            address_line1="401 West Washington Street",
+            city="Phoenix",
+            region="Arizona",
+            postal_code="85003",
+            country="United States",
+        )
 
     @factory.post_generation
     def password(obj, create, extracted, **kwargs):
@@ -52,3 +83,16 @@ class UserFactory(factory.django.DjangoModelFactory):
                 email=obj.email,
                 defaults={"primary": True, "verified": extracted is not False},
             )
+
+    @factory.post_generation
+    def totp(obj, create, extracted, **kwargs):
+        """``totp=<base32 secret>`` (the ``with_totp`` trait passes ``totp__secret``): an allauth
+        authenticator app, stored as allauth stores it (encrypted by the MFA adapter)."""
+        from allauth.mfa.models import Authenticator
+        from allauth.mfa.totp.internal.auth import TOTP
+
+        secret = extracted or kwargs.get("secret")
+        if not (create and secret):
+            return
+        if not Authenticator.objects.filter(user=obj, type=Authenticator.Type.TOTP).exists():
+            TOTP.activate(obj, secret)

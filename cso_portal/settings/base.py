@@ -61,6 +61,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "accounts.middleware.SessionSecurityMiddleware",
+    "accounts.middleware.UpgradeFirstMiddleware",
 ]
 
 TEMPLATES = [
@@ -127,14 +129,28 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
     "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]
-# NIST SP 800-63B: length and a blocklist, never composition rules.
+# NIST SP 800-63B: length and a blocklist, never composition rules or forced rotation
+# (docs/decisions/0001-password-rules.md). 15 characters, 8 once the account has two-factor
+# authentication; up to 256 (the sign-in form refuses longer ones before hashing).
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-        "OPTIONS": {"min_length": 15},
+        "NAME": "accounts.validators.MaximumLengthValidator",
+        "OPTIONS": {"max_length": 256},
     },
+    {
+        "NAME": "accounts.validators.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 15, "min_length_with_mfa": 8},
+    },
+    # Django's list of 20,000 common passwords: the offline "breached or common" list.
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ["first_name", "last_name", "username", "email"]},
+    },
+    # "pacer…", "cmecf…", "nextgen…", "uscourts…" and the username inside the password.
+    {"NAME": "accounts.validators.ContextSpecificWordsValidator"},
+    # "aaaa…", "abab…", "abcdef…" (the common list has few entries of 15 characters or more).
+    {"NAME": "accounts.validators.RepetitionValidator"},
 ]
 
 # django-allauth -----------------------------------------------------------------------------
@@ -151,10 +167,51 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
 ACCOUNT_EMAIL_NOTIFICATIONS = True
+ACCOUNT_FORMS = {
+    # Caps the login and password length before allauth hashes anything.
+    "login": "accounts.forms.login.LoginForm",
+    # Drops the emailed reset key from the session once the new password is set.
+    "reset_password_from_key": "accounts.forms.password_reset.ResetPasswordKeyForm",
+    # The registration wizard's step 2: name, contact details and the account kind's fields.
+    "signup": "accounts.forms.signup.SignupForm",
+}
+# A reset request for an unknown address mails that address "no account here" — the page
+# looks the same either way, and someone who mistyped learns why no link came.
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = True
+# Rate limits (https://docs.allauth.org/en/latest/account/rate_limits.html), "amount/period/
+# per" with per = ip | key (the login or email typed) | user. They live in the shared cache.
+# Over-limit sign-ins are answered before any password is hashed: "login" with a 429 page,
+# "login_failed" with "Too many failed login attempts. Try again later." on the form. Windows
+# slide, so a flood against one account never locks its holder out for good, and a password
+# reset clears that account's failure count. The same "login_failed" rates guard two-factor
+# codes (key: the account).
+ACCOUNT_RATE_LIMITS = {
+    # Every sign-in POST from one address (a firm behind one NAT still fits).
+    "login": "30/m/ip,300/h/ip",
+    # Failed sign-ins: per address, and per account (NIST: at most 100 in a row).
+    "login_failed": "10/m/ip,5/5m/key,20/h/key,100/d/key",
+    "signup": "10/m/ip,50/h/ip",
+    # Reset requests: per address, and per email address (no mail-bombing a mailbox).
+    "reset_password": "10/m/ip,3/15m/key,10/d/key",
+    # Setting a new password from the emailed link (POSTs).
+    "reset_password_from_key": "10/m/ip,50/h/ip",
+    # One verification email per address every 3 minutes.
+    "confirm_email": "1/3m/key",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "reauthenticate": "10/m/user",
+}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_TOTP_ISSUER = "CSO Portal (training)"
 MFA_RECOVERY_CODE_COUNT = 10
+# Encrypts TOTP secrets and recovery-code seeds at rest; limits security keys to 5.
+MFA_ADAPTER = "accounts.mfa_adapter.MFAAdapter"
+MFA_FORMS = {"add_webauthn": "accounts.forms.mfa.AddSecurityKeyForm"}
+MFA_RATE_LIMITS = {"webauthn_login": "10/m/ip"}
+# Key material for that encryption (any long random string). Empty: derived from SECRET_KEY,
+# so rotating SECRET_KEY needs the old one in SECRET_KEY_FALLBACKS or secrets become unreadable.
+CSO_MFA_ENCRYPTION_KEY = env.str("CSO_MFA_ENCRYPTION_KEY", default="")
 # Off: tracking writes on every request (five queries); the session list still works.
 USERSESSIONS_TRACK_ACTIVITY = False
 
@@ -249,15 +306,28 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # LOGGING ------------------------------------------------------------------------------------
+# Every handler gets the "safe" filter (cso_portal/logging.py): control characters such as
+# CR/LF in a typed username are escaped (one record, one line: no forged lines) and reset or
+# confirmation links are redacted. Nothing logs passwords, codes or session ids.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"safe": {"()": "cso_portal.logging.SafeLogFilter"}},
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["safe"]}
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        # At DEBUG these write SQL with its parameters, and every template variable lookup
+        # that fails together with the whole template context (forms holding a new TOTP
+        # secret, recovery codes, emailed links): never below these levels, even with
+        # LOG_LEVEL=DEBUG.
+        "django.db.backends": {"level": "WARNING"},
+        "django.template": {"level": "INFO"},
+    },
 }
 
 # CSO PORTAL ---------------------------------------------------------------------------------
@@ -275,3 +345,5 @@ _mfa_enforcement = env.str("CSO_MFA_FILER_ENFORCEMENT_DATE", default="2025-01-06
 CSO_MFA_FILER_ENFORCEMENT_DATE = (
     datetime.date.fromisoformat(_mfa_enforcement) if _mfa_enforcement else None
 )
+# Signed-in sessions end after this many minutes without a request (a warning shows 2 before).
+CSO_SESSION_IDLE_MINUTES = env.int("CSO_SESSION_IDLE_MINUTES", default=30)

@@ -109,7 +109,11 @@ def reauthenticate(client, user) -> None:
     ("path", "heading", "title"),
     [
         ("/accounts/login/", "Sign In", "Sign In"),
-        ("/accounts/signup/", "Sign Up", "Signup"),
+        (
+            "/accounts/signup/?kind=case_search",
+            "Register for a PACER account",
+            "Register: your details",
+        ),
         ("/accounts/password/reset/", "Password Reset", "Password Reset"),
         ("/accounts/password/reset/done/", "Password Reset", "Password Reset"),
         ("/accounts/confirm-email/", "Verify Your Email Address", "Verify Your Email Address"),
@@ -131,7 +135,7 @@ def test_signed_out_pages_render_on_our_layout(client, path, heading, title):
     assert " ".join(page.title.split()) == f"{title} · training simulation"
 
 
-@pytest.mark.parametrize("path", ["/accounts/login/", "/accounts/signup/"])
+@pytest.mark.parametrize("path", ["/accounts/login/", "/accounts/signup/?kind=case_search"])
 def test_entrance_forms_use_uswds_controls_with_visible_labels(client, path):
     response = client.get(path)
 

@@ -71,6 +71,17 @@ def test_signing_up_through_allauth_gives_an_account_number_and_asks_to_verify(c
     response = client.post(
         "/accounts/signup/",
         {
+            "kind": "attorney_filer",
+            "first_name": "Nia",
+            "last_name": "Newman",
+            "phone": "(602) 555-0171",
+            "address_line1": "401 West Washington Street",
+            "city": "Phoenix",
+            "region": "Arizona",
+            "postal_code": "85003",
+            "country": "United States",
+            "bar_number": "034567",
+            "bar_state": "Arizona",
             "username": "newattorney",
             "email": "new.attorney@example.test",
             "password1": "a long training passphrase",
@@ -116,7 +127,7 @@ def test_demo_accounts_load_once_and_sign_in(client, capsys):
     assert User.objects.count() == len(DEMO_ACCOUNTS)
     assert out.count("created") == len(DEMO_ACCOUNTS)
     assert DEMO_PASSWORD in out
-    assert User.objects.get(username="legacy").account_type == User.AccountType.LEGACY
+    assert User.objects.get(username="lgcy12").account_type == User.AccountType.LEGACY
     assert User.objects.get(username="firmshared").is_shared
     response = client.post("/accounts/login/", {"login": "attorney1", "password": DEMO_PASSWORD})
     assert response.status_code == 302

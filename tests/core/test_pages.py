@@ -21,7 +21,7 @@ def test_home_explains_the_simulation_and_links_to_sign_up(client):
     assert response.status_code == 200
     assert SIMULATION_NOTICE in body
     assert "Central Sign-On" in body
-    assert 'href="/accounts/signup/"' in body
+    assert 'href="/account/register/"' in body
     assert 'class="usa-skipnav"' in body
     assert "An official website of the United States government" not in body
 
@@ -43,15 +43,15 @@ def test_healthz_reports_database_broker_and_worker(client):
     }
 
 
-@override_settings(CELERY_BROKER_URL="redis://127.0.0.1:1/0")
-def test_healthz_is_503_when_the_broker_is_down(client, settings):
+def test_healthz_is_503_when_the_broker_is_down(client):
     from cso_portal import celery_app
 
-    celery_app.conf.broker_url = "redis://127.0.0.1:1/0"
+    working = celery_app.conf.broker_url
+    celery_app.conf.broker_url = "redis://127.0.0.1:1/0"  # nothing listens on port 1
     try:
         response = client.get("/healthz")
     finally:
-        celery_app.conf.broker_url = settings.CELERY_BROKER_URL
+        celery_app.conf.broker_url = working
     assert response.status_code == 503
     assert response.json()["broker"] == "down"
 

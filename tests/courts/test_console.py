@@ -64,7 +64,7 @@ def test_pacer_service_center_staff_without_superuser_rights_see_every_court(cli
     from courts.services import make_psc_staff
     from tests.factories import UserFactory
 
-    member = UserFactory(username="pscmember1")
+    member = UserFactory(username="pscmember1", with_totp=True)  # the console requires MFA
     make_psc_staff(user=member)
     client.force_login(member)
     assert client.get("/console/courts/court/").context["cl"].result_count == 208

@@ -3,8 +3,13 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts import services
-from accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from accounts.demo import (
+    DEMO_ACCOUNTS,
+    DEMO_PASSWORD,
+    DEMO_TOTP_SECRET,
+    ensure_demo_account_with_details,
+)
+from accounts.services import mfa
 from cso_portal import clock
 
 
@@ -16,11 +21,16 @@ class Command(BaseCommand):
             raise CommandError("Demo accounts are only loaded in demo mode (CSO_DEMO_MODE=1).")
         self.stdout.write(self.style.MIGRATE_HEADING("Demo logins (training only):"))
         for spec in DEMO_ACCOUNTS:
-            user, created = services.ensure_demo_account(
+            user, created = ensure_demo_account_with_details(
                 spec=spec, password=DEMO_PASSWORD, today=clock.today()
             )
+            if user.is_staff:
+                # The console requires two-factor authentication.
+                mfa.ensure_totp(user=user, secret=DEMO_TOTP_SECRET, now=clock.now())
             mark = "created" if created else "exists "
             self.stdout.write(
-                f"  {mark}  {user.username:<11} account {user.account_number}  {spec.note}"
+                f"  {mark}  {user.username:<11} account {user.account_number}  "
+                f"{user.get_account_type_display():<8}  {spec.note}"
             )
         self.stdout.write(f"  password for all of them: {DEMO_PASSWORD}")
+        self.stdout.write(f"  staff authenticator app secret: {DEMO_TOTP_SECRET}")

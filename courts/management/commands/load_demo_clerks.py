@@ -4,8 +4,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts import services as account_services
-from accounts.demo import DEMO_PASSWORD, DemoAccount
+from accounts.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, DemoAccount
 from accounts.models import User
+from accounts.services import mfa as mfa_services
 from courts import services
 from courts.models import Court, CourtStaff
 from cso_portal import clock
@@ -41,6 +42,9 @@ class Command(BaseCommand):
                 services.add_court_staff(
                     court=court, user=user, role=CourtStaff.Role.CLERK, now=clock.now()
                 )
+            # The console requires two-factor authentication.
+            mfa_services.ensure_totp(user=user, secret=DEMO_TOTP_SECRET, now=clock.now())
             mark = "created" if created else "exists "
             self.stdout.write(f"  {mark}  {username:<11} clerk of {court.name} ({court_id})")
         self.stdout.write(f"  password for all of them: {DEMO_PASSWORD}")
+        self.stdout.write(f"  authenticator app secret for all of them: {DEMO_TOTP_SECRET}")

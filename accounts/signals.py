@@ -1,0 +1,48 @@
+"""Receivers of allauth's signals (connected in ``AccountsConfig.ready``).
+
+allauth runs the password, email and session flows; these receivers add what the portal needs
+around them, each by one service call:
+
+- ``password_reset``: a successful reset unlocks a locked account;
+- ``email_changed``: record the change once and tell the new address too (allauth tells the
+  old one);
+- ``email_added``: record it and tell the primary address;
+- ``user_logged_in``: start the idle-timeout clock of the new session.
+"""
+
+from __future__ import annotations
+
+from cso_portal import clock
+
+
+def on_password_reset(sender, request, user, **kwargs) -> None:
+    from accounts.services import security
+
+    security.unlock_after_password_reset(user=user, request=request, now=clock.now())
+
+
+def on_email_changed(sender, request, user, from_email_address, to_email_address, **kwargs):
+    from accounts.services import security
+
+    security.record_email_change(
+        user=user,
+        from_email=from_email_address.email if from_email_address else None,
+        to_email=to_email_address.email,
+        request=request,
+        now=clock.now(),
+    )
+
+
+def on_email_added(sender, request, user, email_address, **kwargs) -> None:
+    from accounts.services import security
+
+    security.record_email_added(
+        user=user, email=email_address.email, request=request, now=clock.now()
+    )
+
+
+def on_user_logged_in(sender, request, user, **kwargs) -> None:
+    from accounts.middleware import start_idle_clock
+
+    if request is not None and hasattr(request, "session"):
+        start_idle_clock(request)
