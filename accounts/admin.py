@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.forms.registration import RejectRegistrationForm
 from accounts.models import AccountEvent, User
-from accounts.services import registration
+from accounts.services import profile, registration, security
 from cso_portal import clock
 
 # How much history the account page shows (the full list is under "Account events").
@@ -162,7 +162,13 @@ class PacerAccountAdmin(UserAdmin):
         (_("Filer"), {"fields": ("bar_number", "bar_state", "filer_role")}),
     )
     inlines = (AccountEventInline,)
-    actions = ("release_registrations", "reject_registrations")
+    actions = (
+        "release_registrations",
+        "reject_registrations",
+        "activate_case_search",
+        "deactivate_case_search",
+        "unlock_accounts",
+    )
 
     def has_add_permission(self, request):
         """Accounts are created by registration (or the demo and test commands), which give
@@ -242,6 +248,50 @@ class PacerAccountAdmin(UserAdmin):
                     messages.SUCCESS,
                 )
         return None
+
+    def _apply(self, request, queryset, service, refused_type, done_message) -> None:
+        """Call one service per selected account and report each result."""
+        for user in queryset:
+            try:
+                service(user=user, actor=request.user, now=clock.now())
+            except refused_type as refused:
+                self.message_user(
+                    request,
+                    _("Left %(account)s as it was: %(why)s") % {"account": user, "why": refused},
+                    messages.WARNING,
+                )
+            else:
+                self.message_user(request, done_message % {"account": user}, messages.SUCCESS)
+
+    @admin.action(description=_("Activate case search"), permissions=["change"])
+    def activate_case_search(self, request, queryset):
+        self._apply(
+            request,
+            queryset,
+            profile.activate_case_search,
+            profile.CaseSearchStatusUnchanged,
+            _("Activated case search for %(account)s."),
+        )
+
+    @admin.action(description=_("Deactivate case search"), permissions=["change"])
+    def deactivate_case_search(self, request, queryset):
+        self._apply(
+            request,
+            queryset,
+            profile.deactivate_case_search,
+            profile.CaseSearchStatusUnchanged,
+            _("Deactivated case search for %(account)s."),
+        )
+
+    @admin.action(description=_("Unlock selected accounts"), permissions=["change"])
+    def unlock_accounts(self, request, queryset):
+        self._apply(
+            request,
+            queryset,
+            security.unlock_account,
+            security.AccountNotLocked,
+            _("Unlocked %(account)s."),
+        )
 
     def _report_not_on_hold(self, request, refused: registration.RegistrationNotOnHold) -> None:
         self.message_user(

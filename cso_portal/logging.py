@@ -15,9 +15,11 @@ import re
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _NAMED = {"\r": "\\r", "\n": "\\n", "\t": "\\t"}
 
-# Paths whose last part is a secret: allauth's password-reset and email-confirmation links.
+# Paths whose last part is a secret: allauth's password-reset and email-confirmation links,
+# the "this wasn't me" link and the court subscription links.
 _SECRET_PATHS = re.compile(
-    r"(?P<prefix>/(?:password/reset/key|confirm-email|login/code/confirm)/)[^/\s?#\"']+"
+    r"(?P<prefix>/(?:password/reset/key|confirm-email|login/code/confirm|not-me"
+    r"|subscriptions/confirm|subscriptions/unsubscribe)/)[^/\s?#\"']+"
 )
 
 

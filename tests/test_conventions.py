@@ -35,3 +35,28 @@ def test_no_celery_delay_outside_on_commit():
         if pattern.search(path.read_text())
     ]
     assert offenders == [], "use delay_on_commit / apply_async_on_commit"
+
+
+# Objects that belong to someone: views reach them only through the app's access helper
+# (which answers 404 alike for "missing" and "not yours"). Courts are public reference data.
+PROTECTED_MODELS = [
+    "User",
+    "AccountEvent",
+    "MailMessage",
+    "OutboundEmail",
+    "ClockChange",
+    "Subscription",
+    "CourtStaff",
+    "GoLiveChange",
+]
+
+
+def test_views_never_query_protected_objects_directly():
+    pattern = re.compile(r"\b(" + "|".join(PROTECTED_MODELS) + r")\.objects\b")
+    offenders = [
+        str(path.relative_to(PROJECT_DIR))
+        for path in _sources()
+        if (path.name == "views.py" or path.parent.name == "views")
+        and pattern.search(path.read_text())
+    ]
+    assert offenders == [], "use the app's access helper (access.py)"

@@ -90,7 +90,7 @@ DATABASES = {
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-# Not ATOMIC_REQUESTS: services own their transactions (@transaction.atomic(durable=True)),
+# Not ATOMIC_REQUESTS: services own their transactions (@transaction.atomic),
 # and side effects are queued with on_commit from there.
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 
