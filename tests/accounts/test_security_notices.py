@@ -144,7 +144,7 @@ def test_removing_an_address_tells_the_primary_one(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_setting_up_an_authenticator_app_sends_one_notice(client, searcher):
+def test_setting_up_an_authenticator_app_sends_one_notice(client, searcher, frozen_clock):
     reauthenticate(client, searcher)
     secret = client.get("/accounts/2fa/totp/activate/").context["form"].secret
 
