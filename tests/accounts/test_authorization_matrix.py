@@ -1,0 +1,76 @@
+# ruff: noqa: E501  (the matrix reads as a table)
+"""Who may open which account page: every persona × every account page, from one table.
+
+A page added to the table without an expected outcome for each persona fails the test, so
+new pages join the matrix deliberately. (The URL-resolver-wide matrix arrives with the proof
+work; this one covers the PACER account pages.)
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.factories import UserFactory
+
+PERSONAS = {
+    "attorney": {"attorney": True},
+    "legacy attorney": {"attorney": True, "legacy": True},
+    "shared account": {"shared": True},
+    "inactive search-only": {"inactive": True},
+    "filing agent": {"filing_agent": True},
+    "pro se": {"pro_se": True},
+    "PSC staff": {"psc_staff": True, "with_totp": True},
+}
+
+# Outcomes: ok = 200; login = sent to sign in; upgrade = sent to the upgrade wizard first;
+# manage = sent back to Manage My Account (nothing to do there).
+MATRIX = {
+    #                              anonymous  attorney  legacy     shared    inactive  agent     pro se    PSC
+    "/account/":                  ("login",  "ok",     "ok",      "ok",     "ok",     "ok",     "ok",     "ok"),
+    "/account/profile/":          ("login",  "ok",     "upgrade", "ok",     "ok",     "ok",     "ok",     "ok"),
+    "/account/maintenance/":      ("login",  "ok",     "ok",      "ok",     "ok",     "ok",     "ok",     "ok"),
+    "/account/payments/":         ("login",  "ok",     "ok",      "ok",     "ok",     "ok",     "ok",     "ok"),
+    "/account/usage/":            ("login",  "ok",     "ok",      "ok",     "ok",     "ok",     "ok",     "ok"),
+    "/account/history/":          ("login",  "ok",     "ok",      "ok",     "ok",     "ok",     "ok",     "ok"),
+    "/account/upgrade/":          ("login",  "manage", "ok",      "manage", "manage", "manage", "manage", "manage"),
+    "/account/register/":         ("ok",     "manage", "manage",  "manage", "manage", "manage", "manage", "manage"),
+    # Filers (attorney, agent, pro se) are due to set up two-factor; others have nothing to do.
+    "/account/two-factor/":       ("login",  "ok",     "ok",      "manage", "manage", "ok",     "ok",     "manage"),
+    "/accounts/email/":           ("login",  "ok",     "upgrade", "ok",     "ok",     "ok",     "ok",     "ok"),
+    "/accounts/password/change/": ("login",  "ok",     "upgrade", "ok",     "ok",     "ok",     "ok",     "ok"),
+    "/accounts/2fa/":             ("login",  "ok",     "upgrade", "ok",     "ok",     "ok",     "ok",     "ok"),
+    "/accounts/sessions/":        ("login",  "ok",     "ok",      "ok",     "ok",     "ok",     "ok",     "ok"),
+    "/console/":                  ("login",  "login",  "login",   "login",  "login",  "login",  "login",  "ok"),
+}  # fmt: skip
+COLUMNS = ["anonymous", *PERSONAS]
+
+
+def _outcome(response) -> str:
+    if response.status_code == 200:
+        return "ok"
+    if response.status_code != 302:
+        return str(response.status_code)
+    location = response["Location"]
+    if location.startswith(("/accounts/login/", "/console/login/")):
+        return "login"
+    if location.startswith("/account/upgrade/"):
+        return "upgrade"
+    if location == "/account/":
+        return "manage"
+    return f"302 {location}"
+
+
+def test_every_row_has_an_outcome_for_every_persona():
+    assert all(len(row) == len(COLUMNS) for row in MATRIX.values())
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", COLUMNS)
+def test_each_persona_sees_exactly_the_account_pages_it_should(client, persona, frozen_clock):
+    if persona != "anonymous":
+        user = UserFactory(username=f"matrix{COLUMNS.index(persona):02d}", **PERSONAS[persona])
+        client.force_login(user)
+    column = COLUMNS.index(persona)
+    seen = {path: _outcome(client.get(path)) for path in MATRIX}
+    expected = {path: row[column] for path, row in MATRIX.items()}
+    assert seen == expected
