@@ -131,6 +131,21 @@ class Court(models.Model):
         help_text=_("A local registration form new attorneys must complete first, e.g. LF-95."),
     )
 
+    # Linking -----------------------------------------------------------------------------
+    link_review_required = models.BooleanField(
+        _("link requests need review"),
+        default=True,
+        help_text=_(
+            "A clerk approves each link request. Off for appellate courts (our assumption: "
+            "the real system links them at once)."
+        ),
+    )
+    link_request_expiry_days = models.PositiveSmallIntegerField(
+        _("link request expiry (days)"),
+        default=14,
+        help_text=_("A link request without a decision expires after this many days."),
+    )
+
     objects = CourtQuerySet.as_manager()
 
     class Meta:

@@ -48,6 +48,10 @@ PROTECTED_MODELS = [
     "Subscription",
     "CourtStaff",
     "GoLiveChange",
+    "CmecfAccount",
+    "LinkRequest",
+    "LinkEvent",
+    "ClerkDigest",
 ]
 
 

@@ -45,6 +45,8 @@ def _court_values(feed_court: FeedCourt, feed_date: dt.date, existing: Court | N
         evidence = seen
     values["nextgen_evidence_date"] = evidence
     values.update(SEED_COURT_FIELDS.get(feed_court.id, {}))
+    if existing is None:  # only when created: a reload must not undo a later change
+        values["link_review_required"] = values["court_type"] != Court.CourtType.APPELLATE
     if SCHEDULE_FIELDS & values.keys():
         raise ReferenceDataError("only load_reference_schedule sets a court's schedule")
     return values

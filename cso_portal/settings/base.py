@@ -303,6 +303,9 @@ CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "core.emit_heartbeat", "schedule": 60.0},
     "sweep-heartbeats": {"task": "core.sweep_heartbeats", "schedule": 5 * 60.0},
     "sweep-outbox": {"task": "core.sweep_outbox", "schedule": 60.0},
+    "linking-clerk-digests": {"task": "linking.send_clerk_digests", "schedule": 5 * 60.0},
+    "linking-expire-requests": {"task": "linking.expire_link_requests", "schedule": 60 * 60.0},
+    "linking-sweep-requests": {"task": "linking.sweep_link_requests", "schedule": 60.0},
 }
 
 # LOGGING ------------------------------------------------------------------------------------
