@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from accounts import rules
 from accounts.models import User
-from accounts.services import creation, events, registration, security
+from accounts.services import creation, events, mfa, registration, security
 from cso_portal import clock
 
 
@@ -41,6 +41,8 @@ class AccountAdapter(DefaultAccountAdapter):
         events.record_event(
             user=user, kind=events.AccountEvent.Kind.SIGNED_IN, now=clock.now(), request=request
         )
+        # Every sign-in of a filer due for two-factor counts, wherever they go next.
+        mfa.count_sign_in_without_mfa(user=user, request=request, now=clock.now())
         return super().post_login(request, user, **kwargs)
 
     def get_login_redirect_url(self, request):

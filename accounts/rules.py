@@ -13,8 +13,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 
-# After this many skipped prompts a filer without two-factor authentication may not file or
-# link until they set it up (PACER's phased enforcement).
+# A filer due to set up two-factor authentication may sign in this many times without it
+# (each sign-in is one "skip" of the prompt, pressed or not); from the next sign-in on,
+# linking and filing wait until they set it up (PACER's phased enforcement).
 MFA_PROMPT_SKIPS_ALLOWED = 3
 
 
@@ -39,7 +40,8 @@ def mfa_prompt_due(user: User, today: dt.date) -> bool:
 
 
 def mfa_skip_allowed(user: User) -> bool:
-    return user.mfa_prompt_skips < MFA_PROMPT_SKIPS_ALLOWED
+    """The current sign-in is still within the allowed sign-ins without two-factor."""
+    return user.mfa_prompt_skips <= MFA_PROMPT_SKIPS_ALLOWED
 
 
 def refusal_to_search(user: User) -> str | None:

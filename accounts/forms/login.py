@@ -92,10 +92,12 @@ class LoginForm(AllauthLoginForm):
             if rate.per == "key"
         ]
         adapter = get_adapter(self.request)
+        # Only logins that are really this account's: an unverified address may be someone
+        # else's (anyone can add one), and clearing its count would reset an attacker's
+        # budget against that person.
         logins = {
             user.username,
-            user.email,
-            *EmailAddress.objects.filter(user=user).values_list("email", flat=True),
+            *EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True),
         }
         for login in filter(None, logins):
             key = adapter._get_login_attempts_cache_key(self.request, email=login)

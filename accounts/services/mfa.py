@@ -14,32 +14,19 @@ from accounts.models import AccountEvent, User
 from accounts.services.events import record_event
 
 
-class MFAPromptError(Exception):
-    """The prompt to set up two-factor authentication cannot be skipped."""
+@transaction.atomic
+def count_sign_in_without_mfa(*, user: User, request, now: dt.datetime) -> int:
+    """Count a filer's sign-in while two-factor set-up is due; returns the count.
 
-
-class MFAPromptNotDue(MFAPromptError):
-    """This account is not being asked to set up two-factor authentication."""
-
-
-class MFAPromptSkipsExhausted(MFAPromptError):
-    """All allowed skips are used: linking and filing wait until the holder enrols."""
-
-
-@transaction.atomic(durable=True)
-def skip_mfa_prompt(*, user: User, request, now: dt.datetime) -> int:
-    """Use one of the filer's skips of the set-up prompt; returns how many are used now.
-
-    The count is raised with a conditional UPDATE, so two skips posted at once can never
-    take a filer past :data:`accounts.rules.MFA_PROMPT_SKIPS_ALLOWED`.
+    Every such sign-in uses one of the allowed ones, whether the holder presses "Skip" on
+    the prompt or goes elsewhere — enforcement must not depend on a button. The count is
+    raised with a conditional UPDATE and stops one past the allowance (refused from then on).
     """
     if not rules.mfa_prompt_due(user, timezone.localdate(now)):
-        raise MFAPromptNotDue
-    claimed = User.objects.filter(
-        pk=user.pk, mfa_prompt_skips__lt=rules.MFA_PROMPT_SKIPS_ALLOWED
-    ).update(mfa_prompt_skips=F("mfa_prompt_skips") + 1)
-    if not claimed:
-        raise MFAPromptSkipsExhausted
+        return user.mfa_prompt_skips
+    User.objects.filter(pk=user.pk, mfa_prompt_skips__lte=rules.MFA_PROMPT_SKIPS_ALLOWED).update(
+        mfa_prompt_skips=F("mfa_prompt_skips") + 1
+    )
     user.refresh_from_db(fields=["mfa_prompt_skips"])
     record_event(
         user=user,
@@ -47,8 +34,8 @@ def skip_mfa_prompt(*, user: User, request, now: dt.datetime) -> int:
         now=now,
         request=request,
         detail={
-            "skips_used": user.mfa_prompt_skips,
-            "skips_allowed": rules.MFA_PROMPT_SKIPS_ALLOWED,
+            "sign_ins_without_mfa": user.mfa_prompt_skips,
+            "allowed": rules.MFA_PROMPT_SKIPS_ALLOWED,
         },
     )
     return user.mfa_prompt_skips

@@ -1,8 +1,10 @@
 """The prompt to set up two-factor authentication after sign-in (filers, phased).
 
-The adapter sends filers who must enrol here after sign-in. They may skip it three times
-(``rules.MFA_PROMPT_SKIPS_ALLOWED``); after that the page offers no skip and says that
-linking and filing wait until they enrol. Everyone else is sent straight on.
+The adapter sends filers who must enrol here after sign-in, and counts that sign-in
+(``accounts.services.mfa.count_sign_in_without_mfa``). Three sign-ins may pass without it
+(``rules.MFA_PROMPT_SKIPS_ALLOWED``); from the fourth the page offers no skip and says that
+linking and filing wait until they enrol. "Skip" only moves on: the sign-in already counted.
+Everyone else is sent straight on.
 """
 
 from __future__ import annotations
@@ -17,7 +19,6 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from accounts import rules
-from accounts.services import mfa as mfa_services
 from cso_portal import clock
 
 # Set once a skip was used in this session: a second POST (double click, back button)
@@ -34,7 +35,8 @@ def mfa_prompt(request: HttpRequest) -> HttpResponse:
         return redirect(settings.LOGIN_REDIRECT_URL)
     if request.method == "POST":
         return _skip(request)
-    skips_left = max(rules.MFA_PROMPT_SKIPS_ALLOWED - user.mfa_prompt_skips, 0)
+    # Including the current sign-in, which has already been counted.
+    skips_left = max(rules.MFA_PROMPT_SKIPS_ALLOWED - user.mfa_prompt_skips + 1, 0)
     return render(
         request,
         "accounts/mfa/prompt.html",
@@ -51,16 +53,15 @@ def mfa_prompt(request: HttpRequest) -> HttpResponse:
 def _skip(request: HttpRequest) -> HttpResponse:
     if request.session.get(SKIPPED_SESSION_KEY):
         return redirect(settings.LOGIN_REDIRECT_URL)
-    try:
-        used = mfa_services.skip_mfa_prompt(user=request.user, request=request, now=clock.now())
-    except mfa_services.MFAPromptSkipsExhausted:
+    user = request.user
+    if not rules.mfa_skip_allowed(user):
         messages.error(
             request,
             _("You have used every skip. Set up two-factor authentication to link or e-file."),
         )
         return redirect("accounts:mfa_prompt")
     request.session[SKIPPED_SESSION_KEY] = True
-    left = max(rules.MFA_PROMPT_SKIPS_ALLOWED - used, 0)
+    left = max(rules.MFA_PROMPT_SKIPS_ALLOWED - user.mfa_prompt_skips, 0)
     messages.warning(
         request,
         ngettext(

@@ -209,16 +209,18 @@ def test_a_filer_may_skip_three_times_then_the_fourth_sign_in_refuses_linking_an
         response = client.post(PROMPT_URL, {"skip": "1"})
         assert response["Location"] == MANAGE_URL
         assert signed_in_as(client, filer)
+        assert rules.refusal_to_link_or_file(filer, clock.today()) is None
         sign_out(client)
 
     filer.refresh_from_db()
     assert filer.mfa_prompt_skips == 3
     assert AccountEvent.objects.filter(user=filer, kind="mfa_prompt_skipped").count() == 3
+
+    assert sign_in(client, filer)["Location"] == PROMPT_URL
+    filer.refresh_from_db()
     assert rules.refusal_to_link_or_file(filer, clock.today()) == (
         "Set up two-factor authentication before you link or e-file."
     )
-
-    assert sign_in(client, filer)["Location"] == PROMPT_URL
     page = client.get(PROMPT_URL).content.decode()
     assert "Skip for now" not in page
     assert NO_SKIPS_LEFT in page
@@ -226,10 +228,26 @@ def test_a_filer_may_skip_three_times_then_the_fourth_sign_in_refuses_linking_an
     refused = client.post(PROMPT_URL, {"skip": "1"}, follow=True)
     assert "You have used every skip." in refused.content.decode()
     filer.refresh_from_db()
-    assert filer.mfa_prompt_skips == 3
+    assert filer.mfa_prompt_skips == 4
 
 
-@pytest.mark.parametrize("skips_used", [0, 3])
+def test_ignoring_the_prompt_counts_like_skipping_it(client, frozen_clock):
+    """Going elsewhere after sign-in (e.g. a ?next= link) uses up the sign-ins just the same:
+    enforcement never depends on pressing a button."""
+    filer = UserFactory(attorney=True, username="skipper05")
+    for _ in range(4):
+        response = client.post(
+            "/accounts/login/?next=/account/maintenance/",
+            {"login": filer.username, "password": TEST_PASSWORD},
+        )
+        assert response.status_code == 302
+        sign_out(client)
+    filer.refresh_from_db()
+    assert filer.mfa_prompt_skips == 4
+    assert rules.refusal_to_link_or_file(filer, clock.today()) is not None
+
+
+@pytest.mark.parametrize("skips_used", [1, 4])
 def test_the_prompt_is_on_our_layout_and_accessible(client, frozen_clock, skips_used):
     filer = UserFactory(attorney=True, username="skipper09", mfa_prompt_skips=skips_used)
     client.force_login(filer)
@@ -243,7 +261,7 @@ def test_the_totp_page_with_its_note_is_on_our_layout_and_accessible(client, fro
 
 
 def test_enrolling_lifts_the_refusal(frozen_clock):
-    filer = UserFactory(attorney=True, username="skipper02", mfa_prompt_skips=3)
+    filer = UserFactory(attorney=True, username="skipper02", mfa_prompt_skips=4)
     assert rules.refusal_to_link_or_file(filer, clock.today()) is not None
     mfa_services.ensure_totp(user=filer, secret=pyotp.random_base32(), now=clock.now())
     assert rules.refusal_to_link_or_file(filer, clock.today()) is None
@@ -258,16 +276,15 @@ def test_a_double_post_uses_one_skip(client, frozen_clock):
     assert filer.mfa_prompt_skips == 1
 
 
-def test_skips_cannot_overshoot_even_with_a_stale_account(frozen_clock):
+def test_the_count_cannot_overshoot_even_with_a_stale_account(frozen_clock):
     """The count is raised by a conditional UPDATE, not from the object in memory."""
     filer = UserFactory(attorney=True, username="skipper04")
     stale = User.objects.get(pk=filer.pk)
-    for _ in range(3):
-        mfa_services.skip_mfa_prompt(user=filer, request=None, now=clock.now())
+    for _ in range(6):
+        mfa_services.count_sign_in_without_mfa(user=filer, request=None, now=clock.now())
     assert stale.mfa_prompt_skips == 0
-    with pytest.raises(mfa_services.MFAPromptSkipsExhausted):
-        mfa_services.skip_mfa_prompt(user=stale, request=None, now=clock.now())
-    assert User.objects.get(pk=filer.pk).mfa_prompt_skips == 3
+    mfa_services.count_sign_in_without_mfa(user=stale, request=None, now=clock.now())
+    assert User.objects.get(pk=filer.pk).mfa_prompt_skips == 4
 
 
 def test_a_non_attorney_filer_is_prompted_too(client, frozen_clock):
@@ -280,8 +297,8 @@ def test_before_the_enforcement_date_filers_are_not_prompted(client):
     with time_machine.travel(dt.datetime(2025, 1, 3, 15, 0, tzinfo=dt.UTC), tick=False):
         assert sign_in(client, filer)["Location"] == MANAGE_URL
         assert client.get(PROMPT_URL)["Location"] == MANAGE_URL
-        with pytest.raises(mfa_services.MFAPromptNotDue):
-            mfa_services.skip_mfa_prompt(user=filer, request=None, now=clock.now())
+        filer.refresh_from_db()
+        assert filer.mfa_prompt_skips == 0  # sign-ins before the date count for nothing
     with time_machine.travel(dt.datetime(2025, 1, 6, 15, 0, tzinfo=dt.UTC), tick=False):
         sign_out(client)
         assert sign_in(client, filer)["Location"] == PROMPT_URL

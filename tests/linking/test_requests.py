@@ -79,7 +79,7 @@ def test_account_rules_refuse_with_their_own_message(cmecf, traits, message):
 
 def test_mfa_refusal_once_the_filer_skipped_too_often(cmecf, settings):
     settings.CSO_MFA_FILER_ENFORCEMENT_DATE = dt.date(2026, 1, 1)
-    account = UserFactory(attorney=True, mfa_prompt_skips=3)
+    account = UserFactory(attorney=True, mfa_prompt_skips=4)
     with pytest.raises(LinkRefused, match="Set up two-factor authentication"):
         services.submit_link_request(pacer_account=account, cmecf_account=cmecf, now=NOW)
 
