@@ -121,10 +121,23 @@ class PacerAccountAdmin(UserAdmin):
         "registered_on",
         "upgraded_at",
         "registration_status",
+        # Changed only through services (actions, the holder's own pages), which audit and
+        # notify: never by editing the row.
+        "email",
+        "case_search_status",
         "possible_duplicates",
         "last_login",
         "date_joined",
     )
+    # Who may grant console powers: superusers only (a PSC member must not make themselves one).
+    PRIVILEGE_FIELDS = ("is_superuser", "is_staff", "groups", "user_permissions")
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = tuple(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields += self.PRIVILEGE_FIELDS
+        return fields
+
     fieldsets = (
         *UserAdmin.fieldsets,
         (

@@ -68,3 +68,25 @@ def test_secret_links_never_reach_the_log():
     assert "ab12" not in redacted
     assert "3-xyz" not in redacted
     assert redacted.count("[redacted]") == 3
+
+
+def test_psc_members_cannot_grant_console_powers_or_edit_audited_fields(client):
+    from courts.services import make_psc_staff
+
+    member = UserFactory(username="pscmember9", with_totp=True)
+    make_psc_staff(user=member)
+    client.force_login(member)
+    page = client.get(f"/console/accounts/user/{member.pk}/change/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    for field in ("is_superuser", "is_staff", "groups", "user_permissions", "email"):
+        assert f'name="{field}"' not in html
+    assert 'name="case_search_status"' not in html
+
+
+def test_superusers_may_grant_console_powers(client, staff):
+    target = UserFactory(username="promote01")
+    client.force_login(staff)
+    html = client.get(f"/console/accounts/user/{target.pk}/change/").content.decode()
+    assert 'name="is_staff"' in html
+    assert 'name="email"' not in html  # changed through the holder's verified flow only
