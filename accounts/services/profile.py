@@ -97,7 +97,7 @@ def update_profile(*, user: User, changes: dict, request: HttpRequest, now: dt.d
         kind=Kind.PROFILE_CHANGED,
         now=now,
         request=request,
-        detail={"fields": sorted(changed)},
+        detail={"fields": sorted(changed), **security.trusted_address_detail(user)},
     )
     security.send_notice(
         event=event,
@@ -189,7 +189,11 @@ def upgrade_account(
         kind=Kind.UPGRADED,
         now=now,
         request=request,
-        detail={"username_changed": username_changed, "profile_fields": sorted(changed)},
+        detail={
+            "username_changed": username_changed,
+            "profile_fields": sorted(changed),
+            **security.trusted_address_detail(user),
+        },
     )
     security.send_notice(
         event=event,

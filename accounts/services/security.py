@@ -112,7 +112,11 @@ def _event_for_notice(
         )
         kind, base_detail = Kind.PROFILE_CHANGED, {"notice": template_prefix}
     event = record_event(
-        user=user, kind=kind, now=now, request=request, detail={**base_detail, **(detail or {})}
+        user=user,
+        kind=kind,
+        now=now,
+        request=request,
+        detail={**base_detail, **(detail or {}), **trusted_address_detail(user)},
     )
     if request is not None:
         if seen is None:
@@ -295,14 +299,32 @@ def _end_all_sessions(user: User) -> int:
     return len(sessions)
 
 
+def trusted_address_detail(user: User) -> dict:
+    """The primary address when a security event happens, kept in the event's detail: a
+    "this wasn't me" reset goes there, never to an address an intruder made primary later.
+    (An address is not a secret; the account's own history shows it to its holder.)"""
+    from allauth.account.models import EmailAddress
+
+    primary = EmailAddress.objects.filter(user=user, primary=True, verified=True).first()
+    return {"primary_email": primary.email} if primary else {}
+
+
 def _reset_address(user: User, event: AccountEvent) -> str | None:
+    """Where the reset link of a "this wasn't me" report goes: the address the account had
+    before the change — if it is still one of its verified addresses; else nowhere (the
+    PACER Service Center unlocks the account)."""
     from allauth.account.models import EmailAddress
 
     if event.kind == Kind.EMAIL_CHANGED and event.detail.get("from_email"):
-        old = event.detail["from_email"]
-        still_ours = EmailAddress.objects.filter(user=user, email__iexact=old).exists()
-        return old if still_ours else None
-    return EmailAddress.objects.get_primary_email(user)
+        trusted = event.detail["from_email"]
+    else:
+        trusted = event.detail.get("primary_email")
+    if not trusted:
+        return None
+    still_ours = EmailAddress.objects.filter(
+        user=user, email__iexact=trusted, verified=True
+    ).exists()
+    return trusted if still_ours else None
 
 
 def _send_password_reset(email: str, request) -> None:

@@ -135,7 +135,8 @@ def test_removing_an_address_tells_the_primary_one(
 
     assert recipients() == [searcher.email]
     assert AccountEvent.objects.get(user=searcher, kind=Kind.EMAIL_CHANGED).detail == {
-        "change": "removed"
+        "change": "removed",
+        "primary_email": searcher.email,
     }
 
 
@@ -349,3 +350,43 @@ def test_locked_account_sessions_created_outside_allauth_end_too(client, searche
 
     assert client.get("/account/").status_code == 302
     assert User.objects.get(pk=searcher.pk).locked_at is not None
+
+
+def test_an_intruders_new_primary_address_never_gets_the_reset_link(
+    client, searcher, django_capture_on_commit_callbacks
+):
+    """The intruder changes the password, then makes their own address primary: the holder's
+    "this wasn't me" reset still goes to the holder's address, not the intruder's."""
+    intruder = client.__class__()
+    assert sign_in(intruder, searcher).status_code == 302
+    notice = _password_change_notice(intruder, searcher, django_capture_on_commit_callbacks)
+    EmailAddress.objects.filter(user=searcher).update(primary=False)
+    EmailAddress.objects.create(
+        user=searcher, email="intruder@evil.test", verified=True, primary=True
+    )
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.__class__().post(not_me_path(notice))
+
+    assert recipients() == [searcher.email]
+
+
+def test_no_reset_is_sent_when_the_holders_address_is_gone(
+    client, searcher, django_capture_on_commit_callbacks
+):
+    intruder = client.__class__()
+    assert sign_in(intruder, searcher).status_code == 302
+    notice = _password_change_notice(intruder, searcher, django_capture_on_commit_callbacks)
+    EmailAddress.objects.filter(user=searcher).delete()
+    EmailAddress.objects.create(
+        user=searcher, email="intruder@evil.test", verified=True, primary=True
+    )
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.__class__().post(not_me_path(notice))
+
+    assert recipients() == []
+    searcher.refresh_from_db()
+    assert searcher.locked_at is not None  # locked; the PACER Service Center unlocks it
