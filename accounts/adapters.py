@@ -7,7 +7,7 @@ commands and the console without going through allauth.
 from __future__ import annotations
 
 from allauth.account.adapter import DefaultAccountAdapter
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from accounts import rules
@@ -32,6 +32,11 @@ class AccountAdapter(DefaultAccountAdapter):
         if user.is_active and user.registration_status == User.RegistrationStatus.REJECTED:
             return render(request, "accounts/registration/rejected.html", status=403)
         if user.is_active and user.registration_status != User.RegistrationStatus.ACTIVE:
+            if kwargs.get("signup"):
+                # The registrant sees what every new registrant sees ("check your email"; the
+                # form has sent the link): the sign-up page must not reveal that someone with
+                # these details already has an account. The hold shows at sign-in.
+                return redirect("account_email_verification_sent")
             return render(request, "accounts/registration_held.html", {"held_user": user})
         if user.is_active and user.locked_at is not None:
             return render(request, "accounts/account_locked.html", status=403)
