@@ -8,6 +8,7 @@ app or security key is sent to set one up instead of reaching any console page.
 from __future__ import annotations
 
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.admin import AdminSite
@@ -22,6 +23,18 @@ from accounts import rules
 def needs_mfa_setup(site: AdminSite, request) -> bool:
     """A user the console would let in who has no second factor yet."""
     return site.has_permission(request) and not rules.has_mfa(request.user)
+
+
+def session_passed_mfa(request) -> bool:
+    """This session's sign-in (or a later re-authentication) used the second factor.
+
+    Being enrolled is not enough: someone who signed in with a password alone and then
+    enrolled an authenticator of their own must still prove it before the console opens.
+    """
+    from allauth.account.authentication import get_authentication_records
+
+    records = get_authentication_records(request, request.user)
+    return any(record.get("method") == "mfa" for record in records)
 
 
 def require_mfa(site: AdminSite) -> None:
@@ -46,6 +59,19 @@ def require_mfa(site: AdminSite) -> None:
                     ),
                 )
                 response = redirect("mfa_index")
+                add_never_cache_headers(response)
+                return response
+            if (
+                request.path != logout_path
+                and site.has_permission(request)
+                and not session_passed_mfa(request)
+            ):
+                messages.info(
+                    request,
+                    _("Confirm it's you with your second factor to open the console."),
+                )
+                query = urlencode({"next": request.get_full_path()})
+                response = redirect(f"{reverse('mfa_reauthenticate')}?{query}")
                 add_never_cache_headers(response)
                 return response
             return guarded(request, *args, **kwargs)

@@ -6,11 +6,38 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.test import Client
 
 from tests.factories import UserFactory
 
 # A fixed moment for tests that don't care which day it is (a Monday, in court hours).
 PINNED_NOW = dt.datetime(2026, 11, 16, 15, 0, tzinfo=dt.UTC)
+
+
+class PortalClient(Client):
+    """The test client, where ``force_login`` of an account with two-factor authentication
+    stands for a complete sign-in, second factor included (as allauth records it). Tests of
+    the sign-in itself post to the real pages instead."""
+
+    def force_login(self, user, backend=None):
+        super().force_login(user, backend)
+        from allauth.account.internal.flows.login import record_authentication
+        from django.test import RequestFactory
+
+        from accounts.rules import has_mfa
+
+        if has_mfa(user):
+            # Record it the way allauth's own sign-in does, in this client's session.
+            request = RequestFactory().get("/")
+            request.session = self.session
+            record_authentication(request, user, "password", username=user.username)
+            record_authentication(request, user, "mfa", type="totp")
+            request.session.save()
+
+
+@pytest.fixture
+def client():
+    return PortalClient()
 
 
 @pytest.fixture(autouse=True)

@@ -416,3 +416,26 @@ def test_secrets_survive_a_key_rotation_through_the_fallbacks():
         fresh = adapter.encrypt("OTHER")
     with override_settings(SECRET_KEY="other", CSO_MFA_ENCRYPTION_KEY="dedicated-" + "d" * 40):
         assert adapter.decrypt(fresh) == "OTHER"
+
+
+def test_staff_who_enrol_during_a_password_only_session_must_prove_the_second_factor(
+    frozen_clock,
+):
+    """Enrolment alone does not open the console: this session must have used the factor."""
+    from django.test import Client
+
+    staff_member = UserFactory(psc_staff=True, username="lateenrol1")
+    browser = Client()  # signs in the way a password-only session would
+    response = browser.post(
+        "/accounts/login/", {"login": staff_member.username, "password": TEST_PASSWORD}
+    )
+    assert response.status_code == 302
+    mfa_services.ensure_totp(user=staff_member, secret=TEST_TOTP_SECRET, now=clock.now())
+
+    refused = browser.get("/console/")
+    assert refused.status_code == 302
+    assert refused["Location"].startswith("/accounts/2fa/reauthenticate/")
+
+    proved = browser.post(refused["Location"], {"code": code()})
+    assert proved.status_code == 302
+    assert browser.get("/console/").status_code == 200
