@@ -35,6 +35,7 @@ from accounts.forms.upgrade import EmailCodeForm, NewPasswordForm, TermsForm, Us
 from accounts.models import User
 from accounts.services import profile
 from cso_portal import clock
+from cso_portal.core import ratelimit
 
 STATE_KEY = "cso_upgrade"
 STEPS = {
@@ -209,18 +210,19 @@ def _email(request: HttpRequest, wizard: Wizard) -> HttpResponse:
     code = wizard.data.get("code") if wizard.data.get("code", {}).get("email") == email else None
     form = EmailCodeForm(request.POST if request.POST.get("action") == "verify" else None)
     if request.method == "POST" and request.POST.get("action") == "send":
-        sends = wizard.data.get("code_sends", 0)
-        if sends >= MAX_CODE_SENDS:
+        # Counted on the shared cache (atomic), not in the session: a new sign-in or parallel
+        # requests must not lift the cap.
+        allowed = ratelimit.hit(
+            "upgrade-code-send", str(request.user.pk), limit=MAX_CODE_SENDS, window_seconds=3600
+        )
+        if not allowed:
             messages.error(
                 request, _("We sent you the most codes we can for one upgrade. Start again later.")
             )
             return redirect(f"{reverse('accounts:upgrade')}?step=email")
         digest = profile.send_upgrade_email_code(user=request.user, email=email, request=request)
         expires = int(clock.real_now().timestamp()) + profile.EMAIL_CODE_VALID_MINUTES * 60
-        wizard.data.update(
-            code={"email": email, "digest": digest, "expires": expires, "attempts": 0},
-            code_sends=sends + 1,
-        )
+        wizard.data.update(code={"email": email, "digest": digest, "expires": expires})
         wizard.save()
         messages.success(request, _("We sent a code to %(email)s.") % {"email": email})
         return redirect(f"{reverse('accounts:upgrade')}?step=email")
@@ -239,9 +241,15 @@ def _check_code(wizard: Wizard, code: dict | None, email: str, typed: str) -> st
         return _("Send yourself a code first.")
     if int(clock.real_now().timestamp()) > code["expires"]:
         return _("That code has expired. Send a new one.")
-    code["attempts"] += 1
-    wizard.save()
-    if code["attempts"] > MAX_CODE_ATTEMPTS:
+    # Tries are counted per code on the shared cache with an atomic increment: parallel
+    # guesses cannot get past the limit (a session counter could be raced).
+    within_limit = ratelimit.hit(
+        "upgrade-code-try",
+        f"{wizard.user.pk}:{code['digest']}",
+        limit=MAX_CODE_ATTEMPTS,
+        window_seconds=profile.EMAIL_CODE_VALID_MINUTES * 60,
+    )
+    if not within_limit:
         return _("Too many tries with this code. Send a new one.")
     if not tokens.email_code_matches(
         digest=code["digest"], user_id=wizard.user.pk, email=email, code=typed

@@ -427,3 +427,36 @@ def test_upgrade_account_refuses_what_it_must(
         )
     assert AccountEvent.objects.filter(kind=AccountEvent.Kind.UPGRADED).count() == 1
     assert len(mail.outbox) == 1
+
+
+def test_code_limits_hold_across_sessions(client, legacy):
+    """Tries and sends are counted on the shared cache, not in the session: a second browser
+    (or parallel requests racing one session) gets no fresh allowance."""
+    with time_machine.travel(PINNED_NOW, tick=False):
+        client.force_login(legacy)
+        walk_to_email_step(client)
+        client.post("/account/upgrade/", {"step": "email", "action": "send"})
+        code = emailed_code(legacy.email)
+        wrong = f"{(int(code) + 1) % 1_000_000:06d}"
+        for _ in range(3):
+            client.post("/account/upgrade/", {"step": "email", "action": "verify", "code": wrong})
+
+        # Tries from another tab on the same session count toward the same limit.
+        other = client.__class__()
+        other.cookies = client.cookies
+        for _ in range(2):
+            other.post("/account/upgrade/", {"step": "email", "action": "verify", "code": wrong})
+        response = client.post(
+            "/account/upgrade/", {"step": "email", "action": "verify", "code": code}
+        )
+        assert "Too many tries with this code." in text(response)
+
+        for _ in range(4):  # 1 sent above + 4 = the cap of 5 sends an hour
+            client.post("/account/upgrade/", {"step": "email", "action": "send"})
+        second_browser = client.__class__()
+        second_browser.force_login(legacy)
+        walk_to_email_step(second_browser)
+        refused = second_browser.post(
+            "/account/upgrade/", {"step": "email", "action": "send"}, follow=True
+        )
+        assert "We sent you the most codes we can for one upgrade." in text(refused)
