@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms.contact import check_phone, postal_code_error
 from accounts.models import User
 from accounts.services.profile import PROFILE_FIELDS
 
@@ -53,3 +54,14 @@ class ProfileForm(forms.Form):
             if name == "phone":
                 field.widget.input_type = "tel"
             self.fields[name] = field
+
+    def clean_phone(self) -> str:
+        value = " ".join((self.cleaned_data.get("phone") or "").split())
+        return check_phone(value) if value else value
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        error = postal_code_error(cleaned.get("postal_code", ""), cleaned.get("country", ""))
+        if error is not None:
+            self.add_error("postal_code", error)
+        return cleaned

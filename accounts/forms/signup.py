@@ -9,7 +9,6 @@ form only collects and checks what the person typed.
 
 from __future__ import annotations
 
-import re
 from urllib.parse import urlencode
 
 from allauth.account.forms import SignupForm as AllauthSignupForm
@@ -22,6 +21,7 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms.contact import check_phone, postal_code_error
 from accounts.forms.registration import kind_choices
 from accounts.models import User
 from accounts.services.registration import KIND_FIELDS, SIGNUP_KINDS
@@ -38,10 +38,6 @@ US_STATES = (
     "Virginia", "Washington", "West Virginia", "Wisconsin", "Wyoming", "American Samoa",
     "Guam", "Northern Mariana Islands", "Puerto Rico", "U.S. Virgin Islands",
 )  # fmt: skip
-US_COUNTRY_NAMES = {"united states", "united states of america", "usa", "us", "u.s.", "u.s.a."}
-ZIP_PATTERN = re.compile(r"\d{5}(-?\d{4})?")
-PHONE_PATTERN = re.compile(r"[\d\s().+\-]+")
-PHONE_DIGITS = (10, 15)
 
 
 class SignupForm(AllauthSignupForm):
@@ -244,32 +240,16 @@ class SignupForm(AllauthSignupForm):
         return self._clean_text("city")
 
     def clean_phone(self) -> str:
-        value = self._clean_text("phone")
-        digits = re.sub(r"\D", "", value)
-        if not PHONE_PATTERN.fullmatch(value) or not (
-            PHONE_DIGITS[0] <= len(digits) <= PHONE_DIGITS[1]
-        ):
-            raise forms.ValidationError(
-                _("Enter a phone number with its area code, for example (602) 555-0143."),
-                code="invalid_phone",
-            )
-        return value
+        return check_phone(self._clean_text("phone"))
 
     def clean_bar_number(self) -> str:
         return self._clean_text("bar_number")
 
     def clean(self) -> dict:
         cleaned = super().clean()
-        country = (cleaned.get("country") or "").strip().casefold()
-        postal_code = (cleaned.get("postal_code") or "").strip()
-        if postal_code and country in US_COUNTRY_NAMES and not ZIP_PATTERN.fullmatch(postal_code):
-            self.add_error(
-                "postal_code",
-                forms.ValidationError(
-                    _("Enter a 5-digit ZIP code (or ZIP+4), for example 85003."),
-                    code="invalid_zip",
-                ),
-            )
+        error = postal_code_error(cleaned.get("postal_code", ""), cleaned.get("country", ""))
+        if error is not None:
+            self.add_error("postal_code", error)
         return cleaned
 
     def save(self, request):

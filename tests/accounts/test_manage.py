@@ -450,3 +450,26 @@ def test_sessions_of_a_locked_account_end_on_their_next_request(client, attorney
     assert response.status_code == 302
     assert response.url == "/accounts/password/reset/"
     assert "_auth_user_id" not in client.session
+
+
+def test_profile_refuses_what_sign_up_refuses(client, attorney):
+    client.force_login(attorney)
+    response = client.post(
+        "/account/profile/",
+        {
+            "first_name": "Avery",
+            "last_name": "Attorney",
+            "phone": "call me maybe",
+            "address_line1": "1 Main Street",
+            "city": "Phoenix",
+            "region": "Arizona",
+            "postal_code": "1",
+            "country": "United States",
+        },
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Enter a phone number with its area code" in html
+    assert "Enter a 5-digit ZIP code" in html
+    attorney.refresh_from_db()
+    assert attorney.phone != "call me maybe"
