@@ -9,7 +9,7 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         """Connect the receivers of allauth's signals (see ``accounts.signals``)."""
         from allauth.account import signals as allauth_signals
-        from django.contrib.auth.signals import user_logged_in
+        from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 
         from accounts import signals
 
@@ -23,3 +23,7 @@ class AccountsConfig(AppConfig):
             signals.on_email_added, dispatch_uid="accounts.notice_on_email_added"
         )
         user_logged_in.connect(signals.on_user_logged_in, dispatch_uid="accounts.start_idle_clock")
+        user_logged_out.connect(signals.on_user_logged_out, dispatch_uid="accounts.history_logout")
+        user_login_failed.connect(
+            signals.on_user_login_failed, dispatch_uid="accounts.history_login_failed"
+        )

@@ -28,6 +28,8 @@ from cso_portal import clock
 # The session key of the last activity (seconds since the epoch, real time: moving the
 # training clock must not sign everyone out).
 LAST_ACTIVITY_KEY = "cso_last_activity"
+# When this session signed in: however active, it ends CSO_SESSION_ABSOLUTE_HOURS later.
+SIGNED_IN_AT_KEY = "cso_signed_in_at"
 # Write the last activity at most this often (seconds).
 ACTIVITY_WRITE_INTERVAL = 60
 # The idle warning shows this long before the sign-out (seconds).
@@ -66,8 +68,10 @@ def _epoch_now() -> int:
 
 
 def start_idle_clock(request: HttpRequest) -> None:
-    """A new sign-in starts a fresh idle period (called on ``user_logged_in``)."""
-    request.session[LAST_ACTIVITY_KEY] = _epoch_now()
+    """A new sign-in starts a fresh idle period and the absolute limit (``user_logged_in``)."""
+    now = _epoch_now()
+    request.session[LAST_ACTIVITY_KEY] = now
+    request.session[SIGNED_IN_AT_KEY] = now
 
 
 def _sign_in_url(request: HttpRequest) -> str:
@@ -98,6 +102,16 @@ class SessionSecurityMiddleware:
             )
             return redirect("account_reset_password")
         now = _epoch_now()
+        signed_in_at = request.session.get(SIGNED_IN_AT_KEY)
+        absolute = settings.CSO_SESSION_ABSOLUTE_HOURS * 3600
+        if isinstance(signed_in_at, int) and now - signed_in_at >= absolute:
+            logout(request)
+            messages.info(
+                request,
+                _("For your security, sessions last at most %(hours)d hours. Please sign in again.")
+                % {"hours": settings.CSO_SESSION_ABSOLUTE_HOURS},
+            )
+            return redirect(_sign_in_url(request))
         last = request.session.get(LAST_ACTIVITY_KEY)
         limit = idle_seconds()
         if isinstance(last, int) and now - last >= limit:

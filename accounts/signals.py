@@ -46,3 +46,39 @@ def on_user_logged_in(sender, request, user, **kwargs) -> None:
 
     if request is not None and hasattr(request, "session"):
         start_idle_clock(request)
+
+
+def on_user_logged_out(sender, request, user, **kwargs) -> None:
+    """A sign-out goes into the account's history."""
+    if user is None:
+        return
+    from accounts.services import events
+
+    events.record_event(
+        user=user, kind=events.AccountEvent.Kind.SIGNED_OUT, now=clock.now(), request=request
+    )
+
+
+def on_user_login_failed(sender, credentials, request=None, **kwargs) -> None:
+    """A wrong password for an existing account goes into that account's history (the
+    holder sees attempts on their account). Nothing is recorded for unknown names, and
+    never the password: Django hands the credentials with the password already masked."""
+    from accounts.models import User
+    from accounts.services import events
+
+    login = (credentials.get("username") or credentials.get("email") or "").strip()
+    if not login:
+        return
+    user = (
+        User.objects.filter(username__iexact=login).first()
+        or User.objects.filter(emailaddress__email__iexact=login, emailaddress__verified=True)
+        .distinct()
+        .first()
+    )
+    if user is not None:
+        events.record_event(
+            user=user,
+            kind=events.AccountEvent.Kind.SIGN_IN_FAILED,
+            now=clock.now(),
+            request=request,
+        )

@@ -349,3 +349,5 @@ CSO_MFA_FILER_ENFORCEMENT_DATE = (
 )
 # Signed-in sessions end after this many minutes without a request (a warning shows 2 before).
 CSO_SESSION_IDLE_MINUTES = env.int("CSO_SESSION_IDLE_MINUTES", default=30)
+# However active, a session ends this many hours after its sign-in (NIST SP 800-63B AAL2).
+CSO_SESSION_ABSOLUTE_HOURS = env.int("CSO_SESSION_ABSOLUTE_HOURS", default=12)

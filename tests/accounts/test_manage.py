@@ -473,3 +473,30 @@ def test_profile_refuses_what_sign_up_refuses(client, attorney):
     assert "Enter a 5-digit ZIP code" in html
     attorney.refresh_from_db()
     assert attorney.phone != "call me maybe"
+
+
+def test_an_active_session_still_ends_12_hours_after_sign_in(client, attorney):
+    with time_machine.travel(PINNED_NOW, tick=False) as traveller:
+        client.force_login(attorney)
+        for _ in range(11 * 3):  # busy every 20 minutes for 11 hours
+            traveller.shift(dt.timedelta(minutes=20))
+            assert client.get("/account/").status_code == 200
+        traveller.shift(dt.timedelta(hours=1))
+
+        response = client.get("/account/")
+
+        assert response.status_code == 302
+        assert response.url.startswith("/accounts/login/")
+        assert "sessions last at most 12 hours" in text(client.get(response.url))
+
+
+def test_sign_outs_and_wrong_passwords_appear_in_the_holders_history(client, attorney):
+    from accounts.models import AccountEvent
+
+    client.post("/accounts/login/", {"login": attorney.username, "password": "not it at all x"})
+    client.post("/accounts/login/", {"login": "nobody-by-that-name", "password": "whatever it is"})
+    client.force_login(attorney)
+    client.post("/accounts/logout/")
+    kinds = list(attorney.events.order_by("pk").values_list("kind", flat=True))
+    assert kinds == [AccountEvent.Kind.SIGN_IN_FAILED, AccountEvent.Kind.SIGNED_OUT]
+    assert not AccountEvent.objects.exclude(user=attorney).exists()
