@@ -30,6 +30,7 @@ run: deps
 	$(BIN)/python manage.py load_courts
 	$(BIN)/python manage.py load_demo_accounts
 	$(BIN)/python manage.py load_demo_clerks
+	$(BIN)/python manage.py load_demo_cmecf_accounts
 	exec $(BIN)/honcho --no-prefix -f Procfile.dev start
 
 # Lint, format check, migrations check, then the whole suite (PostgreSQL when reachable).

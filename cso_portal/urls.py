@@ -19,6 +19,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("courts/", include("courts.urls")),
     path("account/", include("accounts.urls")),
+    # /account/link/…, /account/courts/ and /ecf/<court id>/…
+    path("", include("linking.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

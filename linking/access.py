@@ -46,3 +46,36 @@ def cmecf_accounts_for_clerk(user) -> QuerySet[CmecfAccount]:
     return CmecfAccount.objects.filter(court__in=courts_managed_by(user)).select_related(
         "court", "linked_account"
     )
+
+
+# The holder's side (the link pages, My courts, each court's ECF site) -----------------------
+
+
+def cmecf_accounts_linked_to(user) -> QuerySet[CmecfAccount]:
+    """The CM/ECF logins linked to ``user``'s PACER account (none when signed out)."""
+    if not user.is_authenticated:
+        return CmecfAccount.objects.none()
+    return CmecfAccount.objects.filter(linked_account=user).select_related("court")
+
+
+def linked_cmecf_account_in(user, court) -> CmecfAccount | None:
+    """``user``'s linked CM/ECF login in ``court`` (at most one), or None."""
+    return cmecf_accounts_linked_to(user).filter(court=court).first()
+
+
+def open_link_request_in(user, court) -> LinkRequest | None:
+    """``user``'s open link request in ``court`` (at most one), or None."""
+    return (
+        link_requests_for_holder(user)
+        .filter(court=court, status__in=LinkRequest.OPEN_STATUSES)
+        .first()
+    )
+
+
+def get_proved_cmecf_account(court, pk) -> CmecfAccount:
+    """The CM/ECF login of ``court`` whose password the holder proved in this session (the
+    link flow keeps its id server-side); 404 when it no longer exists in that court."""
+    try:
+        return CmecfAccount.objects.select_related("court").get(court=court, pk=pk)
+    except (CmecfAccount.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None

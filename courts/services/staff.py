@@ -28,6 +28,12 @@ COURT_STAFF_PERMISSIONS = [
     ("courts", "view_golivechange"),
     ("courts", "view_courtstaff"),
     ("courts", "view_subscription"),
+    ("linking", "view_linkrequest"),
+    ("linking", "change_linkrequest"),
+    ("linking", "view_linkevent"),
+    ("linking", "view_cmecfaccount"),
+    ("linking", "add_cmecfaccount"),
+    ("linking", "change_cmecfaccount"),
 ]
 PSC_PERMISSIONS = [
     *COURT_STAFF_PERMISSIONS,

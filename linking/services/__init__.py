@@ -3,6 +3,7 @@ function here; views, admin actions, tasks, commands and tests call them.
 
 - ``credentials``: checking a court-issued CM/ECF login and password, with lockout
 - ``requests``: the link request state machine, the clerk digest and the beat work
+- ``roster``: a clerk's CSV import of the court's CM/ECF logins (all or nothing)
 """
 
 from linking.errors import (
@@ -29,6 +30,12 @@ from linking.services.requests import (
     submit_link_request,
     sweep_link_requests,
 )
+from linking.services.roster import (
+    RosterInvalid,
+    create_cmecf_account,
+    import_roster,
+    read_roster_csv,
+)
 
 __all__ = [
     "SWEEP_AFTER",
@@ -38,16 +45,20 @@ __all__ = [
     "LinkRefused",
     "LinkingError",
     "ReasonRequired",
+    "RosterInvalid",
     "TooManyAttempts",
     "approve_link_request",
     "cancel_link_request",
     "check_cmecf_credentials",
     "compute_flags",
+    "create_cmecf_account",
     "enqueue_link_processing",
     "expire_link_requests",
+    "import_roster",
     "link_refusal",
     "lock_duration",
     "process_link_request",
+    "read_roster_csv",
     "reject_link_request",
     "send_clerk_digests",
     "submit_link_request",

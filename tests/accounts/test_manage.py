@@ -177,11 +177,18 @@ def test_maintenance_shows_only_what_works_now(client, legacy):
     response = client.get("/account/maintenance/")
 
     words = text(response)
-    assert "arrives with the linking feature" in words
+    assert "e-file registration arrive with the e-filing feature" in words
     assert "Upgrade your account first" in words  # the rule for legacy accounts
     main = html(response).split('id="main-content"')[1].split("</main>")[0]
     links = set(re.findall(r'href="([^"]+)"', main))
-    assert links == {"/account/", "/account/maintenance/", "/account/payments/", "/account/usage/"}
+    assert links == {
+        "/account/",
+        "/account/maintenance/",
+        "/account/payments/",
+        "/account/usage/",
+        "/account/link/",
+        "/account/courts/",
+    }
 
 
 def test_payments_and_usage_say_plainly_they_are_placeholders(client, attorney):
