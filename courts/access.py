@@ -14,10 +14,19 @@ COURT_STAFF_GROUP = "Court staff"
 
 
 def is_psc_staff(user) -> bool:
-    """PACER Service Center staff: superusers and members of the PSC group."""
+    """PACER Service Center staff: superusers and members of the PSC group.
+
+    Remembered on the user object for the request (a console page asks several times);
+    group changes take effect from the next request."""
     if not user.is_authenticated or not user.is_active:
         return False
-    return user.is_superuser or user.groups.filter(name=PSC_GROUP).exists()
+    if user.is_superuser:
+        return True
+    cached = getattr(user, "_cso_is_psc_staff", None)
+    if cached is None:
+        cached = user.groups.filter(name=PSC_GROUP).exists()
+        user._cso_is_psc_staff = cached
+    return cached
 
 
 def courts_managed_by(user) -> QuerySet[Court]:

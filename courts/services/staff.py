@@ -72,6 +72,7 @@ def remove_court_staff(*, court: Court, user) -> None:
     if CourtStaff.objects.filter(user=user).exists():
         return
     user.groups.remove(*Group.objects.filter(name=COURT_STAFF_GROUP))
+    user.__dict__.pop("_cso_is_psc_staff", None)
     if user.is_staff and not is_psc_staff(user):
         user.is_staff = False
         user.save(update_fields=["is_staff"])
@@ -81,6 +82,7 @@ def remove_court_staff(*, court: Court, user) -> None:
 def make_psc_staff(*, user) -> None:
     """Make ``user`` PACER Service Center staff: every court, the console's PSC pages."""
     user.groups.add(_group_with(PSC_GROUP, PSC_PERMISSIONS))
+    user.__dict__.pop("_cso_is_psc_staff", None)  # courts.access remembers the old answer
     if not user.is_staff:
         user.is_staff = True
         user.save(update_fields=["is_staff"])

@@ -3,7 +3,7 @@
 
 A page added to the table without an expected outcome for each persona fails the test, so
 new pages join the matrix deliberately. (The URL-resolver-wide matrix arrives with the proof
-work; this one covers the PACER account pages.)
+work; this one covers the account, console and linking pages.)
 """
 
 from __future__ import annotations
@@ -23,7 +23,8 @@ PERSONAS = {
 }
 
 # Outcomes: ok = 200; login = sent to sign in; upgrade = sent to the upgrade wizard first;
-# manage = sent back to Manage My Account (nothing to do there).
+# manage = sent back to Manage My Account (nothing to do there); reauth = asked to confirm
+# it's them first.
 MATRIX = {
     #                              anonymous  attorney  legacy     shared    inactive  agent     pro se    PSC
     "/account/":                  ("login",  "ok",     "ok",      "ok",     "ok",     "ok",     "ok",     "ok"),
@@ -41,6 +42,12 @@ MATRIX = {
     "/accounts/2fa/":             ("login",  "ok",     "upgrade", "ok",     "ok",     "ok",     "ok",     "ok"),
     "/accounts/sessions/":        ("login",  "ok",     "ok",      "ok",     "ok",     "ok",     "ok",     "ok"),
     "/console/":                  ("login",  "login",  "login",   "login",  "login",  "login",  "login",  "ok"),
+    # Linking: every signed-in persona reaches the pages, which explain their own refusals;
+    # the credential step first asks to confirm it's them (re-authentication).
+    "/account/link/":             ("login",  "ok",     "ok",      "ok",     "ok",     "ok",     "ok",     "ok"),
+    "/account/link/azb/":         ("login",  "reauth", "reauth",  "reauth", "reauth", "reauth", "reauth", "reauth"),
+    "/account/courts/":           ("login",  "ok",     "ok",      "ok",     "ok",     "ok",     "ok",     "ok"),
+    "/ecf/azb/":                  ("login",  "ok",     "ok",      "ok",     "ok",     "ok",     "ok",     "ok"),
 }  # fmt: skip
 COLUMNS = ["anonymous", *PERSONAS]
 
@@ -55,6 +62,8 @@ def _outcome(response) -> str:
         return "login"
     if location.startswith("/account/upgrade/"):
         return "upgrade"
+    if location.startswith("/accounts/reauthenticate/"):
+        return "reauth"
     if location == "/account/":
         return "manage"
     return f"302 {location}"
@@ -67,6 +76,9 @@ def test_every_row_has_an_outcome_for_every_persona():
 @pytest.mark.django_db
 @pytest.mark.parametrize("persona", COLUMNS)
 def test_each_persona_sees_exactly_the_account_pages_it_should(client, persona, frozen_clock):
+    from tests.courts.factories import CourtFactory
+
+    CourtFactory(id="azb", nextgen=True)  # a NextGen court for the linking rows
     if persona != "anonymous":
         user = UserFactory(username=f"matrix{COLUMNS.index(persona):02d}", **PERSONAS[persona])
         client.force_login(user)

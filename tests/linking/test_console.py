@@ -230,6 +230,22 @@ def test_the_psc_queue_query_count_does_not_grow_with_rows(
     assert len(response.context["cl"].result_list) == 100
 
 
+def test_a_psc_member_queue_query_count_does_not_grow_with_rows(
+    client, court, django_assert_max_num_queries
+):
+    from courts.services import make_psc_staff
+    from tests.factories import UserFactory
+
+    member = UserFactory(username="pscqueue1", with_totp=True)
+    make_psc_staff(user=member)
+    LinkRequestFactory.create_batch(100, court=court, pending_review=True)
+    client.force_login(member)
+    assert client.get(QUEUE).status_code == 200
+    with django_assert_max_num_queries(10):
+        response = client.get(QUEUE)
+    assert len(response.context["cl"].result_list) == 100
+
+
 def test_queue_filters_and_search(client, court, azb_clerk, azb_pending):
     LinkRequestFactory(court=court, rejected=True, submitted_at=PINNED_NOW - 40 * DAY)
     azb_pending.flags = ["email_differs"]
