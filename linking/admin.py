@@ -270,8 +270,9 @@ class LinkRequestAdmin(admin.ModelAdmin):
             ),
         )
         return format_html(
-            '<table class="linking-side-by-side"><thead><tr><th></th><th>{}</th><th>{}</th>'
-            "</tr></thead><tbody>{}</tbody></table>",
+            '<table class="linking-side-by-side"><thead><tr><th scope="col">{}</th>'
+            '<th scope="col">{}</th><th scope="col">{}</th></tr></thead><tbody>{}</tbody></table>',
+            _("Detail"),
             _("CM/ECF account"),
             _("PACER account"),
             format_html_join("", "<tr><th scope='row'>{}</th><td>{}</td><td>{}</td></tr>", rows),

@@ -329,3 +329,39 @@ class LinkEvent(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.request_id}: {self.from_status or '—'} → {self.to_status}"
+
+
+class CmecfResetToken(models.Model):
+    """One emailed, single-use, expiring CM/ECF password reset (seed 003: "you can reset it
+    during the linking process").
+
+    No token is stored, hashed or clear: the emailed link carries a signature over this row's
+    id (``linking.services.reset``), made when the email is rendered, so the outbox keeps
+    only the id. ``used_at`` makes it single-use; ``expires_at`` (real time) bounds it.
+    """
+
+    cmecf_account = models.ForeignKey(
+        CmecfAccount,
+        on_delete=models.CASCADE,
+        related_name="reset_tokens",
+        help_text=_("The court-issued login whose password this resets."),
+    )
+    created_at = models.DateTimeField(_("created at"), help_text=_("Real time of the request."))
+    expires_at = models.DateTimeField(
+        _("expires at"), help_text=_("The link is refused after this moment (real time).")
+    )
+    used_at = models.DateTimeField(
+        _("used at"),
+        null=True,
+        blank=True,
+        help_text=_("When the link set a new password (or was voided by another reset)."),
+    )
+
+    class Meta:
+        verbose_name = _("CM/ECF password reset")
+        verbose_name_plural = _("CM/ECF password resets")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["cmecf_account", "used_at"], name="cmecf_reset_open")]
+
+    def __str__(self) -> str:
+        return f"reset #{self.pk} of {self.cmecf_account_id}"

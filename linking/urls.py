@@ -3,15 +3,18 @@ site (/ecf/<court id>/…). Mounted at the root by cso_portal/urls.py."""
 
 from django.urls import path
 
-from linking.views import courts, ecf, link
+from linking.views import courts, ecf, link, reset
 
 app_name = "linking"
 
 urlpatterns = [
     # Linking a court-issued CM/ECF account to the PACER account.
     path("account/link/", link.start, name="start"),
+    # The emailed CM/ECF password reset link (before <court_id>/…: "reset" is no court).
+    path("account/link/reset/<str:token>/", reset.confirm_reset, name="reset_confirm"),
     path("account/link/<slug:court_id>/", link.credentials, name="credentials"),
     path("account/link/<slug:court_id>/verify/", link.verify, name="verify"),
+    path("account/link/<slug:court_id>/reset/", reset.request_reset, name="reset"),
     path("account/link/requests/<int:pk>/", link.request_status, name="request"),
     path("account/link/requests/<int:pk>/cancel/", link.cancel, name="cancel"),
     # My courts: link state, dates and history per court.

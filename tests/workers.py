@@ -42,11 +42,12 @@ def subprocess_env(*, broker_url: str, var_dir: Path) -> dict[str, str]:
 
 
 @contextmanager
-def celery_worker(env: dict[str, str], log_path: Path) -> Iterator[str]:
-    """Run ``celery -A cso_portal worker`` (prefork, one child) until the block ends.
-
-    Yields the worker's node name; its log is written to ``log_path``.
-    """
+def celery_worker_process(
+    env: dict[str, str], log_path: Path, *, concurrency: int = 1
+) -> Iterator[tuple[str, subprocess.Popen]]:
+    """Run ``celery -A cso_portal worker`` (prefork, ``concurrency`` children) until the block
+    ends. Yields the worker's node name and its process (for drills that signal it — by pid;
+    see tests/linking/test_kill_drill.py); its log is written to ``log_path``."""
     name = f"test-{uuid.uuid4().hex[:8]}@%h"
     with log_path.open("w") as log:
         process = subprocess.Popen(
@@ -57,7 +58,7 @@ def celery_worker(env: dict[str, str], log_path: Path) -> Iterator[str]:
                 "-A",
                 "cso_portal",
                 "worker",
-                "--concurrency=1",
+                f"--concurrency={concurrency}",
                 "--loglevel=INFO",
                 "-n",
                 name,
@@ -70,14 +71,25 @@ def celery_worker(env: dict[str, str], log_path: Path) -> Iterator[str]:
             stderr=subprocess.STDOUT,
         )
         try:
-            yield name.split("@")[0]
+            yield name.split("@")[0], process
         finally:
-            process.terminate()
+            process.terminate()  # a no-op when a drill already killed it
             try:
                 process.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+@contextmanager
+def celery_worker(env: dict[str, str], log_path: Path, *, concurrency: int = 1) -> Iterator[str]:
+    """Run ``celery -A cso_portal worker`` (prefork, one child unless ``concurrency`` says
+    otherwise) until the block ends.
+
+    Yields the worker's node name; its log is written to ``log_path``.
+    """
+    with celery_worker_process(env, log_path, concurrency=concurrency) as (name, _process):
+        yield name
 
 
 def manage(env: dict[str, str], *args: str, timeout: float = 60) -> subprocess.CompletedProcess:

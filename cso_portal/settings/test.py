@@ -57,7 +57,9 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 
 # A fast hasher: the suite checks behaviour, not the cost of Argon2.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+EMAIL_BACKEND = env.str(
+    "CSO_TEST_EMAIL_BACKEND", default="django.core.mail.backends.locmem.EmailBackend"
+)
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Nothing reaches a broker unless a test says so: the worker tests start their own worker
 # and pass CELERY_BROKER_URL to it and to the producer process.

@@ -3,6 +3,7 @@ function here; views, admin actions, tasks, commands and tests call them.
 
 - ``credentials``: checking a court-issued CM/ECF login and password, with lockout
 - ``requests``: the link request state machine, the clerk digest and the beat work
+- ``reset``: the emailed, single-use CM/ECF password reset (until the court's deadline)
 - ``roster``: a clerk's CSV import of the court's CM/ECF logins (all or nothing)
 """
 
@@ -30,6 +31,14 @@ from linking.services.requests import (
     submit_link_request,
     sweep_link_requests,
 )
+from linking.services.reset import (
+    ResetLinkInvalid,
+    request_cmecf_reset,
+    reset_cmecf_password,
+    reset_link_token,
+    reset_open,
+    usable_reset,
+)
 from linking.services.roster import (
     RosterInvalid,
     create_cmecf_account,
@@ -45,6 +54,7 @@ __all__ = [
     "LinkRefused",
     "LinkingError",
     "ReasonRequired",
+    "ResetLinkInvalid",
     "RosterInvalid",
     "TooManyAttempts",
     "approve_link_request",
@@ -60,7 +70,12 @@ __all__ = [
     "process_link_request",
     "read_roster_csv",
     "reject_link_request",
+    "request_cmecf_reset",
+    "reset_cmecf_password",
+    "reset_link_token",
+    "reset_open",
     "send_clerk_digests",
     "submit_link_request",
     "sweep_link_requests",
+    "usable_reset",
 ]
