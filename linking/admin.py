@@ -139,7 +139,7 @@ class LinkRequestAdmin(admin.ModelAdmin):
 
     list_display = (
         "pk",
-        "court",
+        "court_id_display",
         "pacer_account_display",
         "cmecf_login",
         "status",
@@ -148,6 +148,12 @@ class LinkRequestAdmin(admin.ModelAdmin):
         "decided_at",
     )
     list_display_links = ("pk", "pacer_account_display")
+
+    @admin.display(description=_("Court"), ordering="court_id")
+    def court_id_display(self, obj) -> str:
+        # The id, not the long name: the queue must fit a laptop screen.
+        return obj.court_id
+
     list_select_related = ("court", "pacer_account", "cmecf_account")
     list_filter = ("status", FlaggedFilter, AgeFilter, ManagedCourtFilter)
     search_fields = (
