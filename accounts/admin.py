@@ -238,7 +238,7 @@ class PacerAccountAdmin(UserAdmin):
                 **self.admin_site.each_context(request),
                 "title": _("Reject registrations"),
                 "opts": self.model._meta,
-                "accounts": list(queryset),
+                "selected": list(queryset),
                 "form": form,
                 "action_checkbox_name": ACTION_CHECKBOX_NAME,
             }

@@ -345,7 +345,7 @@ class LinkRequestAdmin(admin.ModelAdmin):
                 **self.admin_site.each_context(request),
                 "title": _("Reject link requests"),
                 "opts": self.model._meta,
-                "link_requests": list(queryset),
+                "selected": list(queryset),
                 "form": form,
                 "action_checkbox_name": ACTION_CHECKBOX_NAME,
             }

@@ -742,6 +742,8 @@ def test_rejecting_from_the_console_asks_for_the_reason_first(client, psc, held)
 
     assert ask.status_code == 200
     assert "Reason (sent to each registrant)" in ask.content.decode()
+    assert f"<li>{held.username} ({held.account_number})" in ask.content.decode()
+    assert "&rsaquo; Reject registrations" in ask.content.decode()
     assert User.objects.get(pk=held.pk).registration_status == "on_hold"
 
     blank = client.post(CHANGELIST, selected | {"confirm": "1", "reason": ""})
