@@ -31,6 +31,7 @@ run: deps
 	$(BIN)/python manage.py load_demo_accounts
 	$(BIN)/python manage.py load_demo_clerks
 	$(BIN)/python manage.py load_demo_cmecf_accounts
+	$(BIN)/python manage.py load_demo_cases
 	exec $(BIN)/honcho --no-prefix -f Procfile.dev start
 
 # Lint, format check, migrations check, then the whole suite (PostgreSQL when reachable).

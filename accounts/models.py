@@ -211,3 +211,53 @@ class AccountEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.kind} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class Charge(models.Model):
+    """One billable view (the fee ledger): immutable, and a copy of what it bills.
+
+    A row copies the court id, the case number, the document and the pages as they were, so
+    a bill never changes when a case or document does, and ``accounts`` imports nothing from
+    ``courts`` or ``filing``. The amount comes from :mod:`accounts.fees` at the time of the
+    view. ``billed_to`` is the account itself, or its PACER Administrative Account while it
+    is a member.
+    """
+
+    account = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        related_name="charges",
+        help_text=_("The account that viewed."),
+    )
+    billed_to = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        related_name="billed_charges",
+        help_text=_("Who pays: the account itself, or its PAA while it is a member."),
+    )
+    court_id = models.CharField(_("court"), max_length=16, help_text=_("PACER court id."))
+    item = models.CharField(_("what"), max_length=16)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    case_number = models.CharField(_("case number"), max_length=64, blank=True)
+    document = models.CharField(
+        _("document"), max_length=64, blank=True, help_text=_("e.g. docket entry 12.")
+    )
+    pages = models.PositiveIntegerField(_("billable pages"))
+    amount = models.DecimalField(_("amount"), max_digits=8, decimal_places=2)
+    client_code = models.CharField(_("client code"), max_length=32, blank=True)
+    created_at = models.DateTimeField(_("at"), help_text=_("Training-clock time."))
+
+    class Meta:
+        verbose_name = _("PACER charge")
+        verbose_name_plural = _("PACER charges")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["account", "created_at"], name="charge_account_time"),
+            models.Index(fields=["billed_to", "created_at"], name="charge_payer_time"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gte=0), name="charge_not_negative")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account_id} {self.court_id} {self.item} ${self.amount}"

@@ -43,6 +43,29 @@ class ScheduleChangeForm(forms.Form):
         return day
 
 
+class FilingSettingsForm(forms.Form):
+    """A clerk's e-filing prerequisites for the court."""
+
+    required_local_form = forms.RegexField(
+        label=_("Local form new attorneys must complete first"),
+        regex=r"^[A-Za-z0-9][A-Za-z0-9 .\-/]{0,31}$",
+        max_length=32,
+        required=False,
+        help_text=_(
+            "The form's name, e.g. LF-95. E-file registration requests of attorneys then ask "
+            "for the date it was completed. Leave empty for none."
+        ),
+        error_messages={
+            "invalid": _("Use letters, digits, spaces, dots, dashes or slashes, e.g. LF-95.")
+        },
+    )
+    filer_may_propose_login = forms.BooleanField(
+        label=_("Filers may propose a CM/ECF login when they register on the court's site"),
+        required=False,
+        help_text=_("CurrentGen only: the court still assigns one if the proposed login is taken."),
+    )
+
+
 # "Is my court on NextGen?" ---------------------------------------------------------------------
 
 # The feed's circuit codes, in the order people think of them, with readable labels.

@@ -130,6 +130,14 @@ class Court(models.Model):
         blank=True,
         help_text=_("A local registration form new attorneys must complete first, e.g. LF-95."),
     )
+    filer_may_propose_login = models.BooleanField(
+        _("filers may propose a CM/ECF login"),
+        default=False,
+        help_text=_(
+            "CurrentGen registration: the filer may ask for a particular login (seed 002: "
+            "“some courts allow you to request a particular login”)."
+        ),
+    )
 
     # Linking -----------------------------------------------------------------------------
     link_review_required = models.BooleanField(

@@ -21,4 +21,5 @@ urlpatterns = [
     path("<slug:court_id>/", catalog.court_detail, name="detail"),
     path("<slug:court_id>/subscribe/", subscriptions.subscribe, name="subscribe"),
     path("<slug:court_id>/schedule/", schedule.change_schedule, name="change_schedule"),
+    path("<slug:court_id>/filing-settings/", schedule.filing_settings, name="filing_settings"),
 ]

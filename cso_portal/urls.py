@@ -21,6 +21,8 @@ urlpatterns = [
     path("account/", include("accounts.urls")),
     # /account/link/…, /account/courts/ and /ecf/<court id>/…
     path("", include("linking.urls")),
+    # /account/efile/…, /account/agents/… and /ecf/<court id>/{search,cases,file,…}/
+    path("", include("filing.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

@@ -52,6 +52,18 @@ PROTECTED_MODELS = [
     "LinkRequest",
     "LinkEvent",
     "ClerkDigest",
+    "Charge",
+    "EfileRegistration",
+    "EfileRegistrationEvent",
+    "FilingRight",
+    "FilingAgent",
+    "DocketEntry",
+    "Document",
+    "DocumentContent",
+    "FeePayment",
+    "Nef",
+    "NefRecipient",
+    "Case",
 ]
 
 

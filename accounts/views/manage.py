@@ -3,18 +3,21 @@ account history, and the "this wasn't me" page."""
 
 from __future__ import annotations
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from accounts import rules, tokens
+from accounts import fees, rules, tokens
 from accounts.forms.manage import ProfileForm
-from accounts.services import profile, security
+from accounts.services import billing, profile, security
 from cso_portal import clock
 
 HISTORY_PAGE_SIZE = 25
@@ -52,9 +55,66 @@ def payments(request: HttpRequest) -> HttpResponse:
     return _tab(request, "accounts/manage/payments.html", "payments")
 
 
+USAGE_PAGE_SIZE = 25
+
+
+def _chosen_quarter(value: str, default: tuple[int, int]) -> tuple[int, int] | None:
+    """``"2026-4"`` → (2026, 4); None when ``value`` is not a quarter the fee schedule knows."""
+    match = re.fullmatch(r"\s*(\d{4})-([1-4])\s*", value or "")
+    if not match:
+        return None if value else default
+    year, quarter = int(match[1]), int(match[2])
+    try:
+        fees.quarter_bounds(year, quarter)
+    except (ValueError, OverflowError):
+        return None
+    return year, quarter
+
+
 @login_required
 def usage(request: HttpRequest) -> HttpResponse:
-    return _tab(request, "accounts/manage/usage.html", "usage")
+    """The Usage tab: usage per quarter (what is owed after the $30 quarterly waiver), the
+    current quarter's meter against the waiver, and the charges of a chosen quarter
+    (``?quarter=2026-4``, default the current one), a page at a time. A fixed number of
+    queries, however many charges."""
+    user = request.user
+    current = billing.current_quarter_usage(user, today=clock.today())
+    quarters = billing.usage_by_quarter(user)
+    chosen = _chosen_quarter(request.GET.get("quarter", ""), (current.year, current.quarter))
+    if chosen is None:
+        messages.error(request, _("That is not a quarter; showing the current one."))
+        chosen = (current.year, current.quarter)
+    year, quarter = chosen
+    summary = next((q for q in [current, *quarters] if (q.year, q.quarter) == chosen), None)
+    if summary is None:
+        start, _end = fees.quarter_bounds(year, quarter)
+        summary = billing.current_quarter_usage(user, today=start)
+    page = Paginator(
+        billing.charges_in_quarter(user, year=year, quarter=quarter), USAGE_PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    item_labels = dict(fees.Item.choices)
+    rows = [(charge, item_labels.get(charge.item, charge.item)) for charge in page.object_list]
+    choices = {(current.year, current.quarter): current.label}
+    choices.update({(q.year, q.quarter): q.label for q in quarters})
+    choices.setdefault(chosen, summary.label)
+    return _tab(
+        request,
+        "accounts/manage/usage.html",
+        "usage",
+        {
+            "current": current,
+            "quarters": quarters,
+            "summary": summary,
+            "page": page,
+            "rows": rows,
+            "quarter_choices": [
+                {"value": f"{y}-{q}", "label": label, "selected": (y, q) == chosen}
+                for (y, q), label in sorted(choices.items(), reverse=True)
+            ],
+            "query": urlencode({"quarter": f"{year}-{quarter}"}),
+            "waiver": fees.QUARTERLY_WAIVER,
+        },
+    )
 
 
 @login_required

@@ -5,9 +5,11 @@ function here; views, admin actions, commands and tests call them.
 - ``subscriptions``: email updates for a court page
 - ``staff``: court staff and PACER Service Center staff
 - ``catalog``: loading the reference catalog
+- ``filing_settings``: the court's e-filing prerequisites (local form, proposed logins)
 """
 
 from courts.services.catalog import LoadReport, load_reference_data
+from courts.services.filing_settings import FilingSettingsUnchanged, change_filing_settings
 from courts.services.schedule import (
     GO_LIVE_EARLIEST,
     GO_LIVE_LATEST,
@@ -27,9 +29,11 @@ __all__ = [
     "CONFIRMATION_RESEND_AFTER",
     "GO_LIVE_EARLIEST",
     "GO_LIVE_LATEST",
+    "FilingSettingsUnchanged",
     "LoadReport",
     "ScheduleUnchanged",
     "add_court_staff",
+    "change_filing_settings",
     "change_go_live_date",
     "confirm_subscription",
     "load_reference_data",

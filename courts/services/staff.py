@@ -34,6 +34,10 @@ COURT_STAFF_PERMISSIONS = [
     ("linking", "view_cmecfaccount"),
     ("linking", "add_cmecfaccount"),
     ("linking", "change_cmecfaccount"),
+    ("filing", "view_efileregistration"),
+    ("filing", "change_efileregistration"),
+    ("filing", "view_efileregistrationevent"),
+    ("filing", "view_filingright"),
 ]
 PSC_PERMISSIONS = [
     *COURT_STAFF_PERMISSIONS,

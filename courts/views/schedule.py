@@ -1,4 +1,5 @@
-"""Court staff and PACER Service Center staff set or change a court's go-live date."""
+"""Court staff and PACER Service Center staff set or change a court's go-live date and its
+e-filing prerequisites."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from courts import access, services
-from courts.forms import ScheduleChangeForm
+from courts.forms import FilingSettingsForm, ScheduleChangeForm
 from cso_portal import clock
 
 
@@ -32,3 +33,32 @@ def change_schedule(request: HttpRequest, court_id: str) -> HttpResponse:
             messages.success(request, _("The go-live date was changed and subscribers notified."))
             return redirect("courts:detail", court_id=court.id)
     return render(request, "courts/change_schedule.html", {"court": court, "form": form})
+
+
+@login_required
+def filing_settings(request: HttpRequest, court_id: str) -> HttpResponse:
+    """The court's e-filing prerequisites: the local form new attorneys complete first, and
+    whether CurrentGen registrations may propose a login."""
+    court = access.get_court_for_schedule_change(request.user, court_id)
+    form = FilingSettingsForm(
+        request.POST or None,
+        initial={
+            "required_local_form": court.required_local_form,
+            "filer_may_propose_login": court.filer_may_propose_login,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.change_filing_settings(
+                court=court,
+                required_local_form=form.cleaned_data["required_local_form"],
+                filer_may_propose_login=form.cleaned_data["filer_may_propose_login"],
+                actor=request.user,
+                now=clock.now(),
+            )
+        except services.FilingSettingsUnchanged:
+            messages.info(request, _("Nothing changed: the settings are as they were."))
+        else:
+            messages.success(request, _("The court's e-filing settings were saved."))
+        return redirect("courts:detail", court_id=court.id)
+    return render(request, "courts/filing_settings.html", {"court": court, "form": form})

@@ -43,6 +43,8 @@ from linking.services.roster import (
     RosterInvalid,
     create_cmecf_account,
     import_roster,
+    issue_cmecf_login,
+    login_taken,
     read_roster_csv,
 )
 
@@ -65,8 +67,10 @@ __all__ = [
     "enqueue_link_processing",
     "expire_link_requests",
     "import_roster",
+    "issue_cmecf_login",
     "link_refusal",
     "lock_duration",
+    "login_taken",
     "process_link_request",
     "read_roster_csv",
     "reject_link_request",

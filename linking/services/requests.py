@@ -31,6 +31,7 @@ from cso_portal.core.services import queue_email
 from linking import tasks
 from linking.errors import IllegalTransition, LinkRefused, ReasonRequired
 from linking.models import ClerkDigest, CmecfAccount, LinkEvent, LinkRequest
+from linking.signals import link_approved
 
 logger = logging.getLogger(__name__)
 
@@ -408,8 +409,6 @@ def _approve(
             _("This CM/ECF account is already linked, or the court no longer lets it be used.")
         )
     request.cmecf_account.refresh_from_db()
-    # TODO(filing): move the court's filing rights of this CM/ECF login to the PACER account
-    # here (e.g. filing.services.grant_rights_from_link) once the filing app exists.
     _transition(
         request,
         Status.APPROVED,
@@ -420,6 +419,8 @@ def _approve(
         decided_at=now,
         decided_by=actor,
     )
+    # The login's filing rights in this court move to the PACER account (filing's receiver).
+    link_approved.send(sender=LinkRequest, link_request=request, now=now)
     context = _email_context(request)
     for address in _verified_addresses(request.pacer_account):
         queue_email(

@@ -12,6 +12,7 @@ import dataclasses
 import datetime as dt
 import io
 import logging
+import secrets
 from collections.abc import Iterable, Mapping
 
 from django.contrib.auth.hashers import make_password
@@ -22,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from courts.models import Court
 from linking.errors import LinkingError
-from linking.models import CmecfAccount
+from linking.models import CmecfAccount, CmecfResetToken
 
 logger = logging.getLogger(__name__)
 
@@ -262,3 +263,50 @@ def create_cmecf_account(
         now.isoformat(),
     )
     return account
+
+
+# A court-assigned login issued to a new CurrentGen filer has no password until its holder
+# sets one through the emailed link (valid this long, real time; each link works one hour
+# after the email is delivered, like a reset).
+ISSUED_LOGIN_LINK_DAYS = 7
+
+
+@transaction.atomic
+def issue_cmecf_login(
+    *,
+    court: Court,
+    login: str,
+    holder_name: str,
+    email_of_record: str,
+    bar_id: str = "",
+    role: str = CmecfAccount.Role.ATTORNEY,
+    actor,
+    now: dt.datetime,
+    real_now: dt.datetime,
+) -> tuple[CmecfAccount, CmecfResetToken]:
+    """Issue a court-assigned login with no usable password, and the reset row whose emailed
+    link lets the holder set one (seed 002: CurrentGen courts register filers themselves).
+    The caller emails the link (``linking_tags.cmecf_reset_path``) and authorizes ``actor``.
+    Raises :class:`RosterInvalid` when the court has the login already."""
+    account = create_cmecf_account(
+        court=court,
+        login=login,
+        password=secrets.token_urlsafe(32),  # nobody knows it: the holder sets their own
+        holder_name=holder_name,
+        email_of_record=email_of_record,
+        bar_id=bar_id,
+        role=role,
+        actor=actor,
+        now=now,
+    )
+    token = CmecfResetToken.objects.create(
+        cmecf_account=account,
+        created_at=real_now,
+        expires_at=real_now + dt.timedelta(days=ISSUED_LOGIN_LINK_DAYS),
+    )
+    return account, token
+
+
+def login_taken(court: Court, login: str) -> bool:
+    """True when ``court`` has ``login`` in any letter case."""
+    return CmecfAccount.objects.filter(court=court, login__iexact=login.strip()).exists()

@@ -48,6 +48,21 @@ MATRIX = {
     "/account/link/azb/":         ("login",  "reauth", "reauth",  "reauth", "reauth", "reauth", "reauth", "reauth"),
     "/account/courts/":           ("login",  "ok",     "ok",      "ok",     "ok",     "ok",     "ok",     "ok"),
     "/ecf/azb/":                  ("login",  "ok",     "ok",      "ok",     "ok",     "ok",     "ok",     "ok"),
+    # E-filing: the pages explain their own refusals (legacy, shared…) with the way forward.
+    "/account/efile/":            ("login",  "ok",     "ok",      "ok",     "ok",     "ok",     "ok",     "ok"),
+    "/account/efile/new/attorney/": ("login", "ok",    "ok",      "ok",     "ok",     "ok",     "ok",     "ok"),
+    "/account/efile/new/attorney/azb/": ("login", "ok", "ok",     "ok",     "ok",     "ok",     "ok",     "ok"),
+    "/account/agents/":           ("login",  "ok",     "ok",      "ok",     "ok",     "ok",     "ok",     "ok"),
+    "/ecf/azb/change-user/":      ("login",  "ok",     "ok",      "ok",     "ok",     "ok",     "ok",     "ok"),
+    "/ecf/azb/nef-addresses/":    ("login",  "ok",     "ok",      "ok",     "ok",     "ok",     "ok",     "ok"),
+    # Case information needs an active case search status (seed 002): inactive → 403.
+    "/ecf/azb/search/":           ("login",  "ok",     "ok",      "ok",     "403",    "ok",     "ok",     "ok"),
+    "/ecf/azb/cases/{case}/":     ("login",  "ok",     "ok",      "ok",     "403",    "ok",     "ok",     "ok"),
+    "/ecf/azb/cases/{case}/doc/1/": ("login", "ok",    "ok",      "ok",     "403",    "ok",     "ok",     "ok"),
+    # Filing needs an upgraded individual account with filing rights in the court: nobody
+    # here holds rights in azb, so each gets the refusal page (403) with its own message.
+    "/ecf/azb/cases/{case}/file/": ("login", "403",    "403",     "403",    "403",    "403",    "403",    "403"),
+    "/ecf/azb/file/new-case/":    ("login",  "403",    "403",     "403",    "403",    "403",    "403",    "403"),
 }  # fmt: skip
 COLUMNS = ["anonymous", *PERSONAS]
 
@@ -77,12 +92,15 @@ def test_every_row_has_an_outcome_for_every_persona():
 @pytest.mark.parametrize("persona", COLUMNS)
 def test_each_persona_sees_exactly_the_account_pages_it_should(client, persona, frozen_clock):
     from tests.courts.factories import CourtFactory
+    from tests.filing.factories import CaseFactory, DocketEntryFactory, document_for
 
-    CourtFactory(id="azb", nextgen=True)  # a NextGen court for the linking rows
+    azb = CourtFactory(id="azb", nextgen=True, bankruptcy=True)  # for linking and filing rows
+    case = CaseFactory(court=azb, last_entry_number=1)
+    document_for(DocketEntryFactory(case=case, number=1))
     if persona != "anonymous":
         user = UserFactory(username=f"matrix{COLUMNS.index(persona):02d}", **PERSONAS[persona])
         client.force_login(user)
     column = COLUMNS.index(persona)
-    seen = {path: _outcome(client.get(path)) for path in MATRIX}
+    seen = {path: _outcome(client.get(path.format(case=case.pk))) for path in MATRIX}
     expected = {path: row[column] for path, row in MATRIX.items()}
     assert seen == expected

@@ -177,7 +177,7 @@ def test_maintenance_shows_only_what_works_now(client, legacy):
     response = client.get("/account/maintenance/")
 
     words = text(response)
-    assert "e-file registration arrive with the e-filing feature" in words
+    assert "Attorney Admissions / E-File Registration" in words
     assert "Upgrade your account first" in words  # the rule for legacy accounts
     main = html(response).split('id="main-content"')[1].split("</main>")[0]
     links = set(re.findall(r'href="([^"]+)"', main))
@@ -188,14 +188,18 @@ def test_maintenance_shows_only_what_works_now(client, legacy):
         "/account/usage/",
         "/account/link/",
         "/account/courts/",
+        "/account/efile/new/attorney/",
+        "/account/efile/new/non-attorney/",
+        "/account/efile/",
+        "/account/agents/",
     }
 
 
-def test_payments_and_usage_say_plainly_they_are_placeholders(client, attorney):
+def test_payments_says_plainly_it_is_a_placeholder(client, attorney):
     client.force_login(attorney)
 
     assert "not part of this simulation yet" in text(client.get("/account/payments/"))
-    assert "not part of this simulation yet" in text(client.get("/account/usage/"))
+    assert "not part of this simulation yet" not in text(client.get("/account/usage/"))
 
 
 # Profile ------------------------------------------------------------------------------------

@@ -383,14 +383,15 @@ def test_utilities_wording_per_court_type(client, holder, frozen_clock, traits, 
     client.force_login(holder)
     page = text(client.get(f"/ecf/{court.pk}/"))
     assert f'<a class="usa-link" href="/account/link/?court={court.pk}">{wording}</a>' in page
-    assert "CM/ECF filing menu" not in page
+    assert "You file here once your CM/ECF account is linked" in page
 
 
 def test_a_linked_holder_sees_the_filing_menu(client, holder, court, frozen_clock):
     CmecfAccountFactory(court=court, linked=True, linked_account=holder)
     client.force_login(holder)
     page = text(client.get("/ecf/azb/"))
-    assert "CM/ECF filing menu — e-filing arrives with the filing feature" in page
+    assert 'href="/ecf/azb/search/?purpose=file"' in page  # the Filing menu
+    assert "You file here once your CM/ECF account is linked" not in page
 
 
 def test_the_views_keep_the_cmecf_password_out_of_the_session(

@@ -137,4 +137,4 @@ def test_submit_review_approve_email_and_the_logins_afterwards(
     home = client.get(f"/ecf/{court.pk}/")
     assert home.status_code == 200
     assert "Filing" in home.content.decode()
-    assert "CM/ECF filing menu" in home.content.decode()
+    assert f'href="/ecf/{court.pk}/file/new-case/"' in home.content.decode()

@@ -1,0 +1,1 @@
+"""Forms of the filing app, one module per flow (registration, agents, ecf)."""
