@@ -203,6 +203,10 @@ ACCOUNT_RATE_LIMITS = {
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_TOTP_ISSUER = "CSO Portal (training)"
+# Accept the code of the time step just before or after the current one (RFC 6238 §5.2: one
+# step of allowed drift): a code typed at the end of its 30 seconds, on a slow network or a
+# busy server, still works. Each code still works only once (allauth marks it used).
+MFA_TOTP_TOLERANCE = 1
 MFA_RECOVERY_CODE_COUNT = 10
 # Encrypts TOTP secrets and recovery-code seeds at rest; limits security keys to 5.
 MFA_ADAPTER = "accounts.mfa_adapter.MFAAdapter"
