@@ -18,7 +18,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms.registration import RejectRegistrationForm
-from accounts.models import AccountEvent, User
+from accounts.models import AccountEvent, PaaMembership, PaaMembershipEvent, PaaProfile, User
 from accounts.services import profile, registration, security
 from cso_portal import clock
 
@@ -338,3 +338,84 @@ class AccountEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# PACER Administrative Accounts ------------------------------------------------------------------
+# Read-only for the PACER Service Center (the "view" permissions of its group; court staff
+# have none): every change goes through accounts.services.paa, by the PAA and its members.
+
+
+class ReadOnlyAdminMixin:
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class PaaMembershipEventInline(ReadOnlyAdminMixin, admin.TabularInline):
+    """The membership's history (written by the services only)."""
+
+    model = PaaMembershipEvent
+    fields = ("created_at", "from_status", "to_status", "actor", "reason")
+    readonly_fields = fields
+    ordering = ("created_at", "pk")
+    extra = 0
+    max_num = 0
+    verbose_name_plural = _("history")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
+
+@admin.register(PaaProfile)
+class PaaProfileAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("firm_name", "account", "client_code_required", "created_at")
+    list_select_related = ("account",)
+    list_filter = ("client_code_required",)
+    search_fields = ("firm_name", "account__username", "account__account_number")
+    raw_id_fields = ("account",)
+    readonly_fields = ("account", "firm_name", "client_code_required", "created_at")
+
+
+@admin.register(PaaMembership)
+class PaaMembershipAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = (
+        "member",
+        "firm",
+        "status",
+        "cost_center",
+        "requested_at",
+        "started_at",
+        "ended_at",
+    )
+    list_select_related = ("member", "paa__paa_profile", "cost_center")
+    list_filter = ("status",)
+    search_fields = (
+        "member__username",
+        "member__account_number",
+        "member__last_name",
+        "paa__account_number",
+        "paa__paa_profile__firm_name",
+    )
+    date_hierarchy = "requested_at"
+    raw_id_fields = ("paa", "member", "cost_center")
+    readonly_fields = (
+        "paa",
+        "member",
+        "status",
+        "cost_center",
+        "requested_at",
+        "started_at",
+        "ended_at",
+        "remark",
+    )
+    inlines = (PaaMembershipEventInline,)
+
+    @admin.display(description=_("PAA"), ordering="paa__paa_profile__firm_name")
+    def firm(self, obj: PaaMembership) -> str:
+        profile = getattr(obj.paa, "paa_profile", None)
+        return f"{profile.firm_name if profile else obj.paa.username} ({obj.paa.account_number})"

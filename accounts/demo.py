@@ -18,11 +18,14 @@ from django.db import transaction
 from accounts import services
 from accounts.models import User
 from accounts.services import registration
+from cso_portal import clock
 
 # One shared training password: this is a simulation and the accounts hold nothing real.
 DEMO_PASSWORD = "rehearse-nextgen-golive"  # noqa: S105
 # The console requires two-factor authentication: demo staff and clerks get this authenticator
 # app secret (base32), printed by the loaders; add it to any authenticator app to sign in.
+# The firm of the demo PACER Administrative Account (firmadmin).
+DEMO_FIRM_NAME = "Capitol Avenue Legal Group LLP"
 DEMO_TOTP_SECRET = "CSOPORTALDEMOSTAFFTOTPTRAINING22"  # noqa: S105
 
 
@@ -150,6 +153,21 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
         },
     ),
     DemoAccount(
+        "firmadmin",
+        "Morgan",
+        "Administrator",
+        "billing@capitol-legal.example.test",
+        dt.date(2020, 2, 3),
+        User.AccountKind.PAA,
+        note="PACER Administrative Account of Capitol Avenue Legal Group LLP (no case access)",
+        details={
+            "phone": "(501) 555-0190",
+            **_address(
+                "425 West Capitol Avenue", "Little Rock", "Arkansas", "72201", line2="Suite 1700"
+            ),
+        },
+    ),
+    DemoAccount(
         "pscstaff",
         "Pat",
         "Service",
@@ -177,4 +195,8 @@ def ensure_demo_account_with_details(
     user, created = services.ensure_demo_account(spec=spec, password=password, today=today)
     if spec.details and (created or not user.phone):
         registration.seed_account_details(user=user, details=spec.details)
+    if spec.account_kind == User.AccountKind.PAA and not hasattr(user, "paa_profile"):
+        from accounts.services import paa
+
+        paa.create_paa_profile(account=user, firm_name=DEMO_FIRM_NAME, now=clock.now())
     return user, created

@@ -189,6 +189,8 @@ class AccountEvent(models.Model):
         UNLOCKED = "unlocked", _("Account unlocked")
         CASE_SEARCH_ACTIVATED = "case_search_activated", _("Case search activated")
         CASE_SEARCH_DEACTIVATED = "case_search_deactivated", _("Case search deactivated")
+        PAA_JOINED = "paa_joined", _("Joined a PACER Administrative Account")
+        PAA_LEFT = "paa_left", _("Left a PACER Administrative Account")
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=32, choices=Kind.choices)
@@ -261,3 +263,199 @@ class Charge(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account_id} {self.court_id} {self.item} ${self.amount}"
+
+
+# PACER Administrative Accounts (PAA) ------------------------------------------------------------
+
+
+class PaaProfile(models.Model):
+    """The firm details of a PACER Administrative Account (an account of kind PAA).
+
+    The PAA's administrator is the account holder (their name, contact and billing address
+    are the account's own fields); a PAA bills its members' PACER fees and has no case
+    access and no filing rights (seed 004)."""
+
+    account = models.OneToOneField(
+        User, on_delete=models.CASCADE, related_name="paa_profile", primary_key=True
+    )
+    firm_name = models.CharField(_("firm name"), max_length=200)
+    client_code_required = models.BooleanField(
+        _("client codes mandatory"),
+        default=False,
+        help_text=_("Members must give a client code for every billable view."),
+    )
+    created_at = models.DateTimeField(_("created at"))
+
+    class Meta:
+        verbose_name = _("PACER Administrative Account")
+        verbose_name_plural = _("PACER Administrative Accounts")
+
+    def __str__(self) -> str:
+        return self.firm_name
+
+
+class CostCenter(models.Model):
+    """A group of a PAA's members, for the bill (e.g. an office or a practice group)."""
+
+    paa = models.ForeignKey(User, on_delete=models.CASCADE, related_name="cost_centers")
+    name = models.CharField(_("name"), max_length=100)
+    created_at = models.DateTimeField(_("created at"))
+
+    class Meta:
+        ordering = ["paa_id", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["paa", "name"], name="cost_center_name_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PaaMembership(models.Model):
+    """An individual account's membership of a PAA, by consent (a state machine).
+
+    ``requested → active → ended``; a request may also end ``declined`` (by the holder) or
+    ``withdrawn`` (by the administrator). Only ``active`` bills to the PAA, from
+    ``started_at`` to ``ended_at``: the periods are kept, so a quarter split between two
+    payers bills each for its own part. An account belongs to at most one PAA at a time.
+    Each move is a service in ``accounts.services.paa`` and writes a
+    :class:`PaaMembershipEvent`."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Waiting for the account holder")
+        ACTIVE = "active", _("Member")
+        DECLINED = "declined", _("Declined by the account holder")
+        WITHDRAWN = "withdrawn", _("Withdrawn by the administrator")
+        ENDED = "ended", _("Ended")
+
+    OPEN_STATUSES = (Status.REQUESTED, Status.ACTIVE)
+
+    paa = models.ForeignKey(User, on_delete=models.PROTECT, related_name="paa_memberships")
+    member = models.ForeignKey(User, on_delete=models.PROTECT, related_name="memberships")
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.REQUESTED
+    )
+    cost_center = models.ForeignKey(
+        CostCenter, on_delete=models.SET_NULL, null=True, blank=True, related_name="members"
+    )
+    requested_at = models.DateTimeField(_("requested at"))
+    started_at = models.DateTimeField(_("member since"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    remark = models.CharField(_("remark"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member"],
+                condition=models.Q(status="active"),
+                name="paa_member_of_one_paa",
+            ),
+            models.UniqueConstraint(
+                fields=["paa", "member"],
+                condition=models.Q(status__in=["requested", "active"]),
+                name="paa_one_open_membership",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(paa=models.F("member")), name="paa_not_its_own_member"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["member", "status"], name="paa_membership_member"),
+            models.Index(fields=["paa", "status"], name="paa_membership_paa"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} in PAA {self.paa_id} ({self.status})"
+
+
+class PaaMembershipEvent(models.Model):
+    """One transition of a membership: from, to, who, why, when."""
+
+    membership = models.ForeignKey(PaaMembership, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(max_length=16, choices=PaaMembership.Status.choices, blank=True)
+    to_status = models.CharField(max_length=16, choices=PaaMembership.Status.choices)
+    actor = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reason = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"#{self.membership_id}: {self.from_status or '—'} → {self.to_status}"
+
+
+class Payment(models.Model):
+    """A simulated payment of PACER fees by an account (individual or PAA), credited toward
+    a quarter's bill. Only the method's last four digits and a token are kept."""
+
+    class Method(models.TextChoices):
+        CARD = "card", _("Card")
+        BANK = "bank", _("Bank account (ACH)")
+
+    class Kind(models.TextChoices):
+        PAYMENT = "payment", _("Payment")
+        CREDIT = "credit", _("Credit")
+
+    account = models.ForeignKey(User, on_delete=models.PROTECT, related_name="payments")
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.PAYMENT)
+    amount = models.DecimalField(_("amount"), max_digits=10, decimal_places=2)
+    method = models.CharField(_("method"), max_length=8, choices=Method.choices, blank=True)
+    last4 = models.CharField(_("ending"), max_length=4, blank=True)
+    token = models.CharField(_("token"), max_length=64, blank=True)
+    year = models.PositiveSmallIntegerField(_("year"))
+    quarter = models.PositiveSmallIntegerField(_("quarter"))
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("at"))
+    actor = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["account", "year", "quarter"], name="payment_quarter")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="payment_positive"),
+            models.CheckConstraint(
+                condition=models.Q(quarter__gte=1, quarter__lte=4), name="payment_quarter_1_4"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} ${self.amount} by {self.account_id}"
+
+
+class ChargeTally(models.Model):
+    """Running totals of the fee ledger: views, pages and amount per payer, account,
+    quarter (in the portal's time zone), court and client code.
+
+    ``accounts.services.billing.record_charge`` adds each charge to its tally in the same
+    transaction, so a quarterly statement aggregates a few rows per member instead of every
+    charge (P4: a PAA of 1,000 members and 1,000,000 charges). The charges stay the truth:
+    ``accounts.services.statements.rebuild_tallies`` recomputes the tallies from them."""
+
+    billed_to = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    account = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    quarter = models.PositiveSmallIntegerField()
+    court_id = models.CharField(max_length=16)
+    client_code = models.CharField(max_length=32, blank=True)
+    views = models.PositiveIntegerField(default=0)
+    pages = models.PositiveBigIntegerField(default=0)
+    total = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+
+    class Meta:
+        verbose_name = _("charge tally")
+        verbose_name_plural = _("charge tallies")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["billed_to", "year", "quarter", "account", "court_id", "client_code"],
+                name="charge_tally_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.billed_to_id} Q{self.quarter} {self.year} {self.account_id}: ${self.total}"

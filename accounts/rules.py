@@ -29,9 +29,11 @@ def has_mfa(user: User) -> bool:
 
 
 def mfa_enforced_for(user: User, today: dt.date) -> bool:
-    """Filers must enrol from the enforcement date on; search-only accounts never must."""
+    """Filers and PACER Administrative Accounts must enrol from the enforcement date on;
+    search-only accounts never must."""
     enforcement = settings.CSO_MFA_FILER_ENFORCEMENT_DATE
-    return user.is_filer and enforcement is not None and today >= enforcement
+    must = user.is_filer or user.account_kind == User.AccountKind.PAA
+    return must and enforcement is not None and today >= enforcement
 
 
 def mfa_prompt_due(user: User, today: dt.date) -> bool:

@@ -119,3 +119,17 @@ def case_by_number(court, number: str) -> Case | None:
     if not number:
         return None
     return Case.objects.filter(court=court, number__iexact=number).select_related("court").first()
+
+
+def paa_members(user) -> QuerySet:
+    """The active memberships of the PACER Administrative Account ``user`` (with each
+    member's account), for the firm readiness page; none for any other account or when
+    signed out. Only the firm's current members: those who left, and requests the holder has
+    not accepted, are not the firm's to see."""
+    from accounts.models import PaaMembership, User
+
+    if not getattr(user, "is_authenticated", False) or user.account_kind != User.AccountKind.PAA:
+        return PaaMembership.objects.none()
+    return PaaMembership.objects.filter(
+        paa=user, status=PaaMembership.Status.ACTIVE
+    ).select_related("member")

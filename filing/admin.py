@@ -13,12 +13,13 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.db.models import DateTimeField, Value
 from django.http import Http404
 from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.html import format_html
 from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 
 from cso_portal import clock
-from filing import access
+from filing import access, admin_views
 from filing.errors import FilingError, IllegalTransition
 from filing.forms.registration import RejectRegistrationsForm
 from filing.models import EfileRegistration, EfileRegistrationEvent, FilingRight
@@ -162,6 +163,22 @@ class EfileRegistrationAdmin(NotFoundAlike, admin.ModelAdmin):
     inlines = (EfileRegistrationEventInline,)
     actions = ("approve_registrations", "reject_registrations")
     change_form_template = "filing/admin/efileregistration_change_form.html"
+    change_list_template = "filing/admin/efileregistration_change_list.html"
+
+    def get_urls(self):
+        statistics = self.admin_site.admin_view(self.statistics_view)
+        statistics_csv = self.admin_site.admin_view(self.statistics_csv_view)
+        return [
+            path("statistics/", statistics, name="filing_efileregistration_statistics"),
+            path("statistics.csv", statistics_csv, name="filing_efileregistration_statistics_csv"),
+            *super().get_urls(),
+        ]
+
+    def statistics_view(self, request):
+        return admin_views.statistics_view(self, request)
+
+    def statistics_csv_view(self, request):
+        return admin_views.statistics_csv_view(self, request)
 
     def get_queryset(self, request):
         # "Now" once per page for the age column (not one clock read per row).
@@ -417,3 +434,6 @@ class FilingRightAdmin(NotFoundAlike, admin.ModelAdmin):
         if obj.case is None:
             return str(_("All cases"))
         return _("%(case)s only (pro hac vice)") % {"case": obj.case.number}
+
+
+from filing import admin_training  # noqa: E402, F401  (the training clock and scenarios pages)

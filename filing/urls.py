@@ -4,7 +4,7 @@ Mounted at the root by cso_portal/urls.py."""
 
 from django.urls import path
 
-from filing.views import agents, ecf, registration
+from filing.views import agents, ecf, readiness, registration
 
 app_name = "filing"
 
@@ -24,6 +24,20 @@ urlpatterns = [
     path("account/agents/<int:pk>/", agents.detail, name="agent"),
     path("account/agents/<int:pk>/remove/", agents.remove, name="agent_remove"),
     path("account/agents/<int:pk>/log/", agents.transaction_log, name="agent_log"),
+    # Firm readiness (beyond PACER): the PAA administrator sees each member's NextGen steps.
+    path("account/paa/readiness/", readiness.paa_readiness, name="paa_readiness"),
+    # The personal readiness checker and the printable NextGen preparation sheet (seed 004).
+    path("account/readiness/", readiness.my_readiness, name="my_readiness"),
+    path(
+        "account/readiness/<slug:court_id>/",
+        readiness.my_court_readiness,
+        name="my_court_readiness",
+    ),
+    path(
+        "account/readiness/<slug:court_id>/sheet/",
+        readiness.preparation_sheet,
+        name="preparation_sheet",
+    ),
     # The NEF free look (works signed out; the link is the credential).
     path("ecf/free-look/<str:token>/", ecf.free_look, name="free_look"),
     # Each court's ECF site: CurrentGen registration by the court itself (seed 002).

@@ -96,3 +96,42 @@ class UserFactory(factory.django.DjangoModelFactory):
             return
         if not Authenticator.objects.filter(user=obj, type=Authenticator.Type.TOTP).exists():
             TOTP.activate(obj, secret)
+
+
+class PaaFactory(UserFactory):
+    """A firm's PACER Administrative Account (upgraded), with its firm details."""
+
+    account_kind = User.AccountKind.PAA
+    username = factory.Sequence(lambda n: f"paa{n:05d}")
+
+    @factory.post_generation
+    def firm(obj, create, extracted, **kwargs):
+        from accounts.models import PaaProfile
+
+        if create:
+            PaaProfile.objects.get_or_create(
+                account=obj,
+                defaults={
+                    "firm_name": extracted or f"Firm of {obj.last_name} LLP",
+                    "created_at": dt.datetime(2026, 11, 16, 15, 0, tzinfo=dt.UTC),
+                },
+            )
+
+
+class PaaMembershipFactory(factory.django.DjangoModelFactory):
+    """An active membership (since the tests' pinned moment); traits name the states."""
+
+    class Meta:
+        model = "accounts.PaaMembership"
+
+    paa = factory.SubFactory(PaaFactory)
+    member = factory.SubFactory(UserFactory, attorney=True)
+    status = "active"
+    requested_at = dt.datetime(2026, 11, 16, 15, 0, tzinfo=dt.UTC)
+    started_at = dt.datetime(2026, 11, 16, 15, 0, tzinfo=dt.UTC)
+
+    class Params:
+        requested = factory.Trait(status="requested", started_at=None)
+        ended = factory.Trait(
+            status="ended", ended_at=dt.datetime(2026, 11, 17, 15, 0, tzinfo=dt.UTC)
+        )

@@ -64,6 +64,12 @@ PROTECTED_MODELS = [
     "Nef",
     "NefRecipient",
     "Case",
+    "PaaProfile",
+    "PaaMembership",
+    "PaaMembershipEvent",
+    "CostCenter",
+    "Payment",
+    "ChargeTally",
 ]
 
 

@@ -25,6 +25,10 @@ KIND_DESCRIPTIONS = {
         "trustees, the U.S. Trustee, court reporters and interested parties. You can also "
         "search."
     ),
+    User.AccountKind.PAA: _(
+        "For a firm's administrator: one bill for the firm's individual accounts; no case "
+        "access, no filing."
+    ),
 }
 
 

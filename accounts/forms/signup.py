@@ -1,7 +1,9 @@
 """allauth's sign-up form for PACER accounts (``ACCOUNT_FORMS["signup"]``): step 2 of the
 registration wizard. Step 1 (``/account/register/``) chose the account kind, which arrives
 in the query string and travels on as a hidden field; the kind decides which of the kind
-fields (bar admission, filer role, shared flag) the form asks for.
+fields (bar admission, filer role, shared flag, a PAA's firm name) the form asks for. A PACER
+Administrative Account's holder is its administrator, and its postal address the firm's
+billing address.
 
 allauth's adapter saves the account (``save_user`` → ``registration.complete_signup``); this
 form only collects and checks what the person typed.
@@ -50,6 +52,13 @@ class SignupForm(AllauthSignupForm):
             "required": _("Choose the kind of account first (step 1 of registration)."),
             "invalid_choice": _("Choose the kind of account first (step 1 of registration)."),
         },
+    )
+    firm_name = forms.CharField(
+        label=_("Firm name"),
+        max_length=200,
+        help_text=_("The firm whose individual PACER accounts this PAA bills."),
+        error_messages={"required": _("Give the firm's name.")},
+        widget=forms.TextInput(attrs={"autocomplete": "organization"}),
     )
     first_name = forms.CharField(
         label=_("First name"),
@@ -126,6 +135,7 @@ class SignupForm(AllauthSignupForm):
 
     field_order = (
         "kind",
+        "firm_name",
         "first_name",
         "last_name",
         "email",
@@ -154,6 +164,16 @@ class SignupForm(AllauthSignupForm):
         (_("Bar admission"), ("bar_number", "bar_state")),
         (_("Filer role"), ("filer_role",)),
         (_("Shared firm account"), ("is_shared",)),
+        (_("Sign-in details"), ("username", "password1", "password2")),
+    )  # fmt: skip
+    # A PACER Administrative Account: the firm, its administrator (the account holder) and
+    # the billing address.
+    PAA_SECTIONS = (
+        (_("Firm"), ("firm_name",)),
+        (_("Administrator's name"), ("first_name", "last_name")),
+        (_("How to reach the administrator"), ("email", "phone")),
+        (_("Billing address"), ("address_line1", "address_line2", "city", "region",
+                                "postal_code", "country")),
         (_("Sign-in details"), ("username", "password1", "password2")),
     )  # fmt: skip
 
@@ -211,7 +231,8 @@ class SignupForm(AllauthSignupForm):
         """(legend, bound fields) for each group of fields this kind asks for."""
         grouped = []
         placed = {"kind"}
-        for legend, names in self.SECTIONS:
+        sections = self.PAA_SECTIONS if self.chosen_kind == User.AccountKind.PAA else self.SECTIONS
+        for legend, names in sections:
             fields = [self[name] for name in names if name in self.fields]
             placed.update(names)
             if fields:
@@ -244,6 +265,9 @@ class SignupForm(AllauthSignupForm):
 
     def clean_bar_number(self) -> str:
         return self._clean_text("bar_number")
+
+    def clean_firm_name(self) -> str:
+        return self._clean_text("firm_name")
 
     def clean(self) -> dict:
         cleaned = super().clean()

@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Prefetch, Q
 
 from accounts.models import AccountEvent, User
+from accounts.services import paa as paa_services
 from accounts.services.creation import new_account_number
 from accounts.services.events import record_event
 from cso_portal.core.services import queue_email
@@ -39,8 +40,14 @@ KIND_FIELDS: Mapping[str, tuple[str, ...]] = {
     User.AccountKind.CASE_SEARCH: ("is_shared",),
     User.AccountKind.ATTORNEY_FILER: ("bar_number", "bar_state"),
     User.AccountKind.NON_ATTORNEY_FILER: ("filer_role",),
+    # A firm's PACER Administrative Account: the firm's name goes on its PaaProfile; the
+    # administrator is the account holder (name, contact) and the billing address is the
+    # account's address.
+    User.AccountKind.PAA: ("firm_name",),
 }
-# The kinds a person can register for themselves (the firm's PAA arrives with its own issue).
+# Kind fields that are not account (User) fields: complete_signup stores them elsewhere.
+PROFILE_FIELDS = frozenset({"firm_name"})
+# The kinds anyone can register for.
 SIGNUP_KINDS = tuple(KIND_FIELDS)
 
 # A new registration that matches one existing account on this many identity fields is held.
@@ -183,6 +190,12 @@ def _candidates(*, user: User, keys: IdentityKeys):
         # Stored codes may carry spaces or a ZIP+4: compare the first three characters here.
         wanted |= Q(postal_code__istartswith=normalize_postal_code(user.postal_code)[:3])
     queryset = User.objects.filter(wanted)
+    # A firm's PAA and a person's individual account are different things (its administrator
+    # may well hold one of each): each kind is compared with its own kind only.
+    if user.account_kind == User.AccountKind.PAA:
+        queryset = queryset.filter(account_kind=User.AccountKind.PAA)
+    else:
+        queryset = queryset.exclude(account_kind=User.AccountKind.PAA)
     if user.pk is not None:
         queryset = queryset.exclude(pk=user.pk)
     return queryset.only(
@@ -206,7 +219,7 @@ def registration_details(*, kind: str, data: Mapping[str, Any]) -> dict[str, Any
         raise ValueError(f"not a kind anyone can register for: {kind!r}")
     details: dict[str, Any] = {"account_kind": kind}
     for name in (*CONTACT_FIELDS, *KIND_FIELDS[kind]):
-        if name in data:
+        if name in data and name not in PROFILE_FIELDS:
             details[name] = data[name]
     return details
 
@@ -219,7 +232,8 @@ def complete_signup(*, user: User, form, request, now: dt.datetime) -> User:
 
     Records REGISTERED; a registration that matches an existing account on two identity
     fields is put on hold for the PACER Service Center (REGISTRATION_HELD, naming the fields
-    that matched, never their values).
+    that matched, never their values). A PACER Administrative Account gets its firm details
+    (:class:`~accounts.models.PaaProfile`) in the same transaction.
     """
     data = form.cleaned_data
     for name, value in registration_details(kind=data["kind"], data=data).items():
@@ -228,6 +242,8 @@ def complete_signup(*, user: User, form, request, now: dt.datetime) -> User:
     if matches:
         user.registration_status = User.RegistrationStatus.ON_HOLD
     _insert_new_account(user)
+    if user.account_kind == User.AccountKind.PAA:
+        paa_services.create_paa_profile(account=user, firm_name=data["firm_name"], now=now)
     record_event(
         user=user,
         kind=AccountEvent.Kind.REGISTERED,
@@ -272,7 +288,7 @@ def seed_account_details(*, user: User, details: Mapping[str, Any]) -> User:
     of a seeded inactive account."""
     allowed = {
         *CONTACT_FIELDS,
-        *(name for names in KIND_FIELDS.values() for name in names),
+        *(name for names in KIND_FIELDS.values() for name in names if name not in PROFILE_FIELDS),
         "case_search_status",
     }
     unknown = set(details) - allowed

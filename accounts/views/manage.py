@@ -13,11 +13,16 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
-from accounts import fees, rules, tokens
+from accounts import access, fees, rules, tokens
 from accounts.forms.manage import ProfileForm
+from accounts.forms.payments import SECRET_FIELDS
+from accounts.models import PaaMembership
 from accounts.services import billing, profile, security
+from accounts.services.paa import is_paa
+from accounts.views import billing as billing_views
 from cso_portal import clock
 
 HISTORY_PAGE_SIZE = 25
@@ -30,13 +35,23 @@ def _tab(request: HttpRequest, template: str, tab: str, context: dict | None = N
 @login_required
 def overview(request: HttpRequest) -> HttpResponse:
     """The Settings tab (PACER's default): who the account is, its type and status, and
-    where each setting is changed."""
+    where each setting is changed; for an individual account, the PAA requests waiting for
+    an answer and the PAA it is billed to (one query)."""
     user = request.user
+    paa_requests, billed_to = [], None
+    if not access.is_paa(user):
+        for membership in access.memberships_of_member(user).filter(
+            status__in=PaaMembership.OPEN_STATUSES
+        ):
+            if membership.status == PaaMembership.Status.ACTIVE:
+                billed_to = membership
+            else:
+                paa_requests.append(membership)
     return _tab(
         request,
         "accounts/manage/overview.html",
         "settings",
-        {"has_mfa": rules.has_mfa(user)},
+        {"has_mfa": rules.has_mfa(user), "paa_requests": paa_requests, "billed_to": billed_to},
     )
 
 
@@ -50,9 +65,30 @@ def maintenance(request: HttpRequest) -> HttpResponse:
     )
 
 
+@sensitive_post_parameters(*SECRET_FIELDS)
 @login_required
+@require_http_methods(["GET", "POST"])
 def payments(request: HttpRequest) -> HttpResponse:
-    return _tab(request, "accounts/manage/payments.html", "payments")
+    """The Payments tab: pay your own bill's balance of a quarter (PACER fees; filing fees
+    are paid by card when filing) and see your payments. A PAA pays on its own page."""
+    user = request.user
+    if is_paa(user):
+        return redirect("accounts:paa_payments")
+    payer = billing.payer_for(user, now=clock.now())
+    return billing_views.payments_page(
+        request,
+        payer=user,
+        template="accounts/manage/payments.html",
+        context={
+            "tab": "payments",
+            "paa_firm": None if payer.pk == user.pk else _firm_of(payer),
+        },
+    )
+
+
+def _firm_of(paa_account) -> str:
+    profile = getattr(paa_account, "paa_profile", None)
+    return profile.firm_name if profile is not None else paa_account.full_name
 
 
 USAGE_PAGE_SIZE = 25
@@ -73,10 +109,11 @@ def _chosen_quarter(value: str, default: tuple[int, int]) -> tuple[int, int] | N
 
 @login_required
 def usage(request: HttpRequest) -> HttpResponse:
-    """The Usage tab: usage per quarter (what is owed after the $30 quarterly waiver), the
-    current quarter's meter against the waiver, and the charges of a chosen quarter
-    (``?quarter=2026-4``, default the current one), a page at a time. A fixed number of
-    queries, however many charges."""
+    """The Usage tab: the account's own bill per quarter (what is owed after the $30
+    quarterly waiver), the current quarter's meter against the waiver, and the charges of a
+    chosen quarter (``?quarter=2026-4``, default the current one), a page at a time; plus
+    how many of the quarter's views were billed to a PAA while the account was a member
+    (those are on the PAA's statement). A fixed number of queries, however many charges."""
     user = request.user
     current = billing.current_quarter_usage(user, today=clock.today())
     quarters = billing.usage_by_quarter(user)
@@ -94,6 +131,7 @@ def usage(request: HttpRequest) -> HttpResponse:
     ).get_page(request.GET.get("page"))
     item_labels = dict(fees.Item.choices)
     rows = [(charge, item_labels.get(charge.item, charge.item)) for charge in page.object_list]
+    elsewhere = billing.billed_to_paas(user, year=year, quarter=quarter)
     choices = {(current.year, current.quarter): current.label}
     choices.update({(q.year, q.quarter): q.label for q in quarters})
     choices.setdefault(chosen, summary.label)
@@ -113,6 +151,8 @@ def usage(request: HttpRequest) -> HttpResponse:
             ],
             "query": urlencode({"quarter": f"{year}-{quarter}"}),
             "waiver": fees.QUARTERLY_WAIVER,
+            "billed_elsewhere": elsewhere,
+            "is_paa": is_paa(user),
         },
     )
 

@@ -52,3 +52,27 @@ def change_filing_settings(
         filer_may_propose_login,
     )
     return court
+
+
+@transaction.atomic
+def set_password_reset_deadline(
+    *, court: Court, deadline: dt.date | None, actor, now: dt.datetime
+) -> Court:
+    """Set the last day holders may reset a court-issued CM/ECF password themselves (seed 004:
+    "reset your password before March 26, 2022"; None: no deadline). Training scenarios call
+    it; the caller authorizes ``actor``. Setting the current value changes nothing."""
+    court = Court.objects.select_for_update().get(pk=court.pk)
+    if court.password_reset_deadline == deadline:
+        return court
+    old = court.password_reset_deadline
+    court.password_reset_deadline = deadline
+    court.save(update_fields=["password_reset_deadline"])
+    logger.info(
+        "password reset deadline of %s changed by %s at %s: %s → %s",
+        court.pk,
+        getattr(actor, "pk", None),
+        now.isoformat(),
+        old,
+        deadline,
+    )
+    return court

@@ -50,6 +50,8 @@ PSC_PERMISSIONS = [
     ("accounts", "view_user"),
     ("accounts", "change_user"),
     ("accounts", "view_accountevent"),
+    ("accounts", "view_paaprofile"),
+    ("accounts", "view_paamembership"),
 ]
 
 

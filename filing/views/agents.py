@@ -40,7 +40,7 @@ from filing.models import PRINCIPAL_ROLES, FilerRole
 from filing.services import agents as agent_services
 from filing.services import rights
 from filing.services.efiling import EVENTS
-from filing.views.common import acting_for, set_acting_for
+from filing.views.common import acting_for, refuse_paa, set_acting_for
 
 LOG_PAGE_SIZE = 50
 # The transaction log's default range: the last 30 days on the training clock.
@@ -224,6 +224,7 @@ def transaction_log(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@refuse_paa
 @login_required
 @require_http_methods(["GET", "POST"])
 def change_user(request: HttpRequest, court_id: str) -> HttpResponse:

@@ -27,6 +27,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts import rules
+from accounts.services.billing import ClientCodeRequired
 from courts.models import Court
 from cso_portal import clock
 from filing import access
@@ -50,7 +51,8 @@ from filing.forms.ecf import (
 from filing.models import Case, DocketEntry, Document
 from filing.services import efiling, viewing
 from filing.services.rights import currentgen_refusal, filing_refusal
-from filing.views.common import acting_for
+from filing.views.client_codes import ask_for_code, code_missing, require_code
+from filing.views.common import acting_for, refuse_paa
 from linking.models import CmecfAccount
 
 # The client code stays for the session once given (PACER asks once, prints it on receipts).
@@ -124,6 +126,7 @@ def _query_refusal(request: HttpRequest, court: Court) -> HttpResponse | None:
     return None
 
 
+@refuse_paa
 @require_GET
 def search(request: HttpRequest, court_id: str) -> HttpResponse:
     """Query → case search: cases of the court by number, title or party name. Each search
@@ -138,6 +141,8 @@ def search(request: HttpRequest, court_id: str) -> HttpResponse:
     context: dict[str, Any] = {"court": court, "form": form}
     if not form.is_bound:
         form.initial = {"client_code": _client_code(request, None)}
+        if code_missing(request.user, form.initial["client_code"]):
+            require_code(form)
     elif form.is_valid() and form.cleaned_data["q"].strip():
         query = form.cleaned_data["q"].strip()
         submitted = form.cleaned_data["client_code"] if "client_code" in request.GET else None
@@ -158,6 +163,9 @@ def search(request: HttpRequest, court_id: str) -> HttpResponse:
                 client_code=client_code,
                 now=clock.now(),
             )
+        except ClientCodeRequired as error:  # the firm's PAA requires one: nothing billed
+            require_code(form).add_error("client_code", error.message)
+            return render(request, "filing/ecf/search.html", context)
         except FilingError as error:
             return _refused(request, court, error.message, heading=_("Search is not available"))
         context.update(results=results, charge=charge, query=query, matches=len(cases))
@@ -200,6 +208,8 @@ def docket(request: HttpRequest, court_id: str, pk: int) -> HttpResponse:
             client_code=client_code,
             now=clock.now(),
         )
+    except ClientCodeRequired:  # the firm's PAA requires one: nothing billed, nothing shown
+        return ask_for_code(request, court=court, case=case, form=code_form)
     except FilingError as error:
         return _refused(request, court, error.message, heading=_("Search is not available"))
     return render(
@@ -228,21 +238,22 @@ def document(request: HttpRequest, court_id: str, pk: int, number: int) -> HttpR
     doc = access.get_document(case, number)
     form = ClientCodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
+        submitted = form.cleaned_data["client_code"] if "client_code" in request.POST else None
+        client_code = _client_code(request, submitted)
         try:
             viewing.charge_document_view(
-                user=request.user,
-                document=doc,
-                client_code=_client_code(
-                    request,
-                    form.cleaned_data["client_code"] if "client_code" in request.POST else None,
-                ),
-                now=clock.now(),
+                user=request.user, document=doc, client_code=client_code, now=clock.now()
             )
+        except ClientCodeRequired as error:  # the firm's PAA requires one: nothing billed
+            require_code(form).add_error("client_code", error.message)
         except FilingError as error:
             return _refused(request, court, error.message, heading=_("Search is not available"))
-        return _pdf_response(doc)
+        else:
+            return _pdf_response(doc)
     if not form.is_bound:
         form.initial = {"client_code": _client_code(request, None)}
+        if code_missing(request.user, form.initial["client_code"]):
+            require_code(form)
     pages, amount = viewing.document_price(doc)
     return render(
         request,
@@ -494,6 +505,7 @@ def open_case(request: HttpRequest, court_id: str) -> HttpResponse:
     )
 
 
+@refuse_paa
 @login_required
 @require_http_methods(["GET", "POST"])
 def nef_addresses(request: HttpRequest, court_id: str) -> HttpResponse:

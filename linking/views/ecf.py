@@ -17,6 +17,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.models import User
 from courts.models import Court
 from cso_portal import clock
 from linking import access, services
@@ -89,6 +90,8 @@ def home(request: HttpRequest, court_id: str) -> HttpResponse:
         return _moved(request, court)
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
+    if request.user.account_kind == User.AccountKind.PAA:  # no case access, no filing (seed 004)
+        return render(request, "linking/ecf/paa_refused.html", {"court": court}, status=403)
     link_url = f"{reverse('linking:start')}?{urlencode({'court': court.pk})}"
     return render(
         request,

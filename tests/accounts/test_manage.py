@@ -192,14 +192,22 @@ def test_maintenance_shows_only_what_works_now(client, legacy):
         "/account/efile/new/non-attorney/",
         "/account/efile/",
         "/account/agents/",
+        "/account/paa-membership/",
+        "/account/readiness/",
     }
 
 
-def test_payments_says_plainly_it_is_a_placeholder(client, attorney):
+def test_payments_tab_pays_your_own_pacer_fees(client, attorney):
+    """No longer a placeholder (issue 7): the tab offers a payment toward your own bill and
+    lists your payments; tests/accounts/test_payments.py covers paying."""
     client.force_login(attorney)
 
-    assert "not part of this simulation yet" in text(client.get("/account/payments/"))
-    assert "not part of this simulation yet" not in text(client.get("/account/usage/"))
+    page = text(client.get("/account/payments/"))
+
+    assert "not part of this simulation yet" not in page
+    assert "Make a payment" in page
+    assert "This pays PACER access fees only. Filing fees are paid by card when you file." in page
+    assert "No payments yet." in page
 
 
 # Profile ------------------------------------------------------------------------------------

@@ -48,7 +48,7 @@ KIND_REQUIRED = {
     ATTORNEY: ("bar_number", "bar_state"),
     NON_ATTORNEY: ("filer_role",),
 }
-KIND_ONLY_FIELDS = {"bar_number", "bar_state", "filer_role", "is_shared"}
+KIND_ONLY_FIELDS = {"bar_number", "bar_state", "filer_role", "is_shared", "firm_name"}
 KIND_FIELDS = {
     CASE_SEARCH: {"is_shared"},
     ATTORNEY: {"bar_number", "bar_state"},
@@ -111,17 +111,22 @@ def html_of(message) -> str:
 # Step 1: the account kind -------------------------------------------------------------------
 
 
-def test_step_one_explains_each_kind_shared_accounts_and_the_coming_paa(client):
+def test_step_one_explains_each_kind_shared_accounts_and_the_paa(client):
     response = client.get("/account/register/")
 
     page = assert_on_our_layout(response)
     html = response.content.decode()
-    for label in ("Case search only", "Attorney filer", "Non-attorney filer"):
+    for label in (
+        "Case search only",
+        "Attorney filer",
+        "Non-attorney filer",
+        "PACER Administrative Account",
+    ):
         assert label in html
-    assert html.count('class="usa-radio__input usa-radio__input--tile"') == 3
+    assert html.count('class="usa-radio__input usa-radio__input--tile"') == 4
     assert "can never link a CM/ECF account or e-file" in html
     assert "PACER Administrative Account (PAA)" in html
-    assert "later release" in html
+    assert "no case access, no filing" in html
     assert "usa-step-indicator" in page.classes
     assert 'aria-current="step"' in html
     assert "Step</span>" in html
@@ -144,8 +149,14 @@ def test_continuing_without_a_kind_says_what_is_missing(client):
     assert "usa-form-group--error" in html
 
 
-def test_the_firm_account_kind_cannot_be_chosen_yet(client):
+def test_the_firm_account_kind_can_be_chosen(client):
     response = client.get("/account/register/", {"kind": User.AccountKind.PAA})
+
+    assert response["Location"] == "/accounts/signup/?kind=paa"
+
+
+def test_an_unknown_kind_cannot_be_chosen(client):
+    response = client.get("/account/register/", {"kind": "firm"})
 
     assert response.status_code == 200
     assert "Choose one of the kinds of account listed." in response.content.decode()
@@ -157,9 +168,7 @@ def test_a_next_address_elsewhere_is_dropped(client):
     assert response["Location"] == "/accounts/signup/?kind=case_search"
 
 
-@pytest.mark.parametrize(
-    "query", ["", "?kind=", "?kind=paa", "?kind=nonsense", "?next=/courts/"], ids=repr
-)
+@pytest.mark.parametrize("query", ["", "?kind=", "?kind=nonsense", "?next=/courts/"], ids=repr)
 def test_the_sign_up_page_without_a_kind_sends_the_visitor_to_step_one(client, query):
     response = client.get(f"/accounts/signup/{query}")
 

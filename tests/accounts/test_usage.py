@@ -229,5 +229,33 @@ def test_the_query_count_does_not_grow_with_the_charges(
     few = _queries_for(client, attorney, 5)
     many = _queries_for(client, other_attorney, 200)
     assert few == many
-    with django_assert_max_num_queries(6):
+    # Seven: the session, the account, the meter, the quarters, the page's count and rows,
+    # and the views billed to a PAA meanwhile.
+    with django_assert_max_num_queries(7):
         client.get(USAGE, {"quarter": "2026-3"})
+
+
+def test_views_billed_to_a_paa_are_on_its_statement_not_on_your_own_bill(
+    client, attorney, frozen_clock
+):
+    from accounts.services import paa
+    from tests.factories import PaaFactory, PaaMembershipFactory
+
+    firm = PaaFactory(firm="Rivera & Okafor LLP")
+    joined = dt.datetime(2026, 10, 1, 9, 0, tzinfo=CHICAGO)
+    membership = PaaMembershipFactory(
+        paa=firm, member=attorney, requested_at=joined, started_at=joined
+    )
+    for day in (2, 3, 4):
+        charge(attorney, dt.datetime(2026, 11, day, 9, 0, tzinfo=CHICAGO))
+    paa.leave_paa(membership=membership, now=dt.datetime(2026, 11, 10, 9, 0, tzinfo=CHICAGO))
+    charge(attorney, dt.datetime(2026, 11, 12, 9, 0, tzinfo=CHICAGO), client_code="MINE")
+    client.force_login(attorney)
+
+    response = client.get(USAGE)
+
+    page = text(response)
+    assert "1 view, 45 pages, total $3.00; owed $0.00." in page
+    assert "3 views billed to Rivera & Okafor LLP (PAA), $9.00: on the PAA's statement" in page
+    assert [c.client_code for c, _what in response.context["rows"]] == ["MINE"]
+    assert 'value="3.00"' in response.content.decode()  # the meter: your own bill only
