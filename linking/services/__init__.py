@@ -2,7 +2,8 @@
 function here; views, admin actions, tasks, commands and tests call them.
 
 - ``credentials``: checking a court-issued CM/ECF login and password, with lockout
-- ``requests``: the link request state machine, the clerk digest and the beat work
+- ``requests``: the link request state machine
+- ``beat``: expiry, the sweeper and the clerk digest (beat work)
 - ``reset``: the emailed, single-use CM/ECF password reset (until the court's deadline)
 - ``roster``: a clerk's CSV import of the court's CM/ECF logins (all or nothing)
 """
@@ -16,20 +17,22 @@ from linking.errors import (
     ReasonRequired,
     TooManyAttempts,
 )
+from linking.services.beat import (
+    enqueue_link_processing,
+    expire_link_requests,
+    send_clerk_digests,
+    sweep_link_requests,
+)
 from linking.services.credentials import check_cmecf_credentials, lock_duration
 from linking.services.requests import (
     SWEEP_AFTER,
     approve_link_request,
     cancel_link_request,
     compute_flags,
-    enqueue_link_processing,
-    expire_link_requests,
     link_refusal,
     process_link_request,
     reject_link_request,
-    send_clerk_digests,
     submit_link_request,
-    sweep_link_requests,
 )
 from linking.services.reset import (
     ResetLinkInvalid,
