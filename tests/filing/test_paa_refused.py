@@ -78,6 +78,11 @@ CLASSIFIED: dict[str, str] = {
     "filing:agent_remove": EXPLAINS,
     "filing:agent_log": EXPLAINS,
     "filing:paa_readiness": PAA_PAGE,
+    # The personal readiness checker: it explains the steps (a PAA's first step says it has
+    # no filing privileges) and shows no case.
+    "filing:my_readiness": EXPLAINS,
+    "filing:my_court_readiness": EXPLAINS,
+    "filing:preparation_sheet": EXPLAINS,
 }
 
 
