@@ -111,6 +111,9 @@ class OutboundEmail(models.Model):
     enqueued_at = models.DateTimeField()
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # The language the email is rendered in at delivery (the one active when it was queued);
+    # blank for rows queued before languages were recorded: those render in LANGUAGE_CODE.
+    language = models.CharField(max_length=16, blank=True, default="")
 
     class Meta:
         indexes = [models.Index(fields=["status", "enqueued_at"])]

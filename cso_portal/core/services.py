@@ -11,6 +11,7 @@ from email.utils import getaddresses
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F
+from django.utils import translation
 
 from cso_portal import clock
 from cso_portal.core import tasks
@@ -134,7 +135,9 @@ EMAIL_REDELIVER_AFTER = dt.timedelta(minutes=2)
 EMAIL_RECLAIM_AFTER = dt.timedelta(minutes=10)
 
 
-def queue_email(*, dedupe_key: str, to: str, template: str, context: dict) -> OutboundEmail | None:
+def queue_email(
+    *, dedupe_key: str, to: str, template: str, context: dict, language: str | None = None
+) -> OutboundEmail | None:
     """Write an email to the outbox and deliver it after commit.
 
     Call inside the transaction of the change the email reports. Returns None (queueing
@@ -142,14 +145,20 @@ def queue_email(*, dedupe_key: str, to: str, template: str, context: dict) -> Ou
     out twice. ``context`` must be JSON (ids and plain values; no links or tokens — build
     those in the templates, at delivery). The outbox keeps real time, not the training
     clock's: the sweeper and retries must not jump when a trainer moves the date.
+
+    The email is rendered at delivery in ``language``, by default the language active now (the
+    one the user is reading the portal in).
     """
     now = clock.real_now()
+    if language is None:
+        language = translation.get_language() or ""
     email, created = OutboundEmail.objects.get_or_create(
         dedupe_key=dedupe_key,
         defaults={
             "to": to,
             "template": template,
             "context": context,
+            "language": language,
             "created_at": now,
             "enqueued_at": now,
         },
@@ -161,7 +170,15 @@ def queue_email(*, dedupe_key: str, to: str, template: str, context: dict) -> Ou
 
 
 def render_email(email: OutboundEmail) -> EmailMultiAlternatives:
-    """Render an outbox row into a message (subject, text and, if present, HTML)."""
+    """Render an outbox row into a message (subject, text and, if present, HTML), in the
+    language recorded when it was queued."""
+    from django.conf import settings
+
+    with translation.override(email.language or settings.LANGUAGE_CODE):
+        return _render_email(email)
+
+
+def _render_email(email: OutboundEmail) -> EmailMultiAlternatives:
     from django.conf import settings
     from django.template import TemplateDoesNotExist
     from django.template.loader import render_to_string

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -10,6 +11,8 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import translation
+from django.views import i18n
 from django.views.decorators.cache import never_cache
 
 from cso_portal import celery_app, clock
@@ -84,3 +87,16 @@ def mailbox_message(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     message = access.get_mail_for_user(request.user, pk)
     return render(request, "core/mailbox_message.html", {"message": message})
+
+
+def set_language(request: HttpRequest) -> HttpResponse:
+    """The language switcher: Django's ``set_language``, which sends the user to the same page
+    in the chosen language (/courts/ → /es/courts/). Django resolves ``next`` in the language
+    active for this unprefixed URL (English), so /es/courts/ → English would stay on the
+    Spanish page; resolving it in the language of its own prefix fixes that."""
+    next_url = request.POST.get("next", request.GET.get("next")) or ""
+    current = translation.get_language_from_path(urlsplit(next_url).path)
+    if not current:
+        return i18n.set_language(request)
+    with translation.override(current):
+        return i18n.set_language(request)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 from pathlib import Path
 
+import django.conf.locale
 import environ
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -232,6 +233,12 @@ LANGUAGES = [
     ("ht", "Kreyòl ayisyen"),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Django ships no Haitian Creole: register it so {% get_language_info %} and the language
+# switcher know its name and direction. Django's own strings fall back to English for "ht".
+django.conf.locale.LANG_INFO.setdefault(
+    "ht",
+    {"bidi": False, "code": "ht", "name": "Haitian Creole", "name_local": "Kreyòl ayisyen"},
+)
 USE_I18N = True
 USE_TZ = True
 # The PACER Service Center keeps Central Time; the clock (cso_portal.clock) derives "today"

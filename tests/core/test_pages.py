@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from importlib import import_module
+
 import pytest
 from django.core import mail
 from django.test import override_settings
-from django.urls import include, path
+from django.urls import path
 
 from cso_portal.core.models import MailMessage
 from tests.factories import UserFactory
@@ -112,7 +114,8 @@ def _boom(request):
     raise RuntimeError("secret internals")
 
 
-urlpatterns = [path("boom/", _boom), path("", include("cso_portal.urls"))]
+# The root URLconf uses i18n_patterns, which may not be include()d: splice its patterns in.
+urlpatterns = [path("boom/", _boom), *import_module("cso_portal.urls").urlpatterns]
 
 
 @override_settings(ROOT_URLCONF=__name__, DEBUG=False)
