@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export CSO_PORT := $(PORT)
 
-.PHONY: run test lint format lock deps clean-var
+.PHONY: run test lint format lock deps clean-var audit
 
 # Python environment: rebuilt only when the pinned requirements change.
 $(BIN)/.installed: requirements-dev.txt requirements.txt
@@ -40,6 +40,10 @@ test: deps
 	$(BIN)/ruff format --check .
 	DJANGO_SETTINGS_MODULE=cso_portal.settings.test DATABASE_URL=sqlite://:memory: $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest
+
+# Known vulnerabilities in the pinned dependencies (pip-audit; see scripts/audit_dependencies.py).
+audit: deps
+	$(BIN)/python scripts/audit_dependencies.py
 
 lint:
 	$(BIN)/ruff check --fix .

@@ -34,9 +34,9 @@ def main(argv: list[str]) -> int:
     from django.db import connection
 
     if connection.vendor != "postgresql":
-        print("bench/paa_statement.py needs PostgreSQL: set CSO_TEST_DATABASE_URL.")  # noqa: T201
+        print("bench/paa_statement.py needs PostgreSQL: set CSO_TEST_DATABASE_URL.")
         return 2
-    print(  # noqa: T201
+    print(
         f"python {platform.python_version()}, {platform.machine()}, "
         f"{os.cpu_count()} CPUs, {platform.platform()}"
     )
@@ -45,11 +45,11 @@ def main(argv: list[str]) -> int:
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT version()")
-            print(cursor.fetchone()[0])  # noqa: T201
+            print(cursor.fetchone()[0])
         call_command("bench_paa_statement", *argv)
     finally:
         if keep:
-            print(f"kept the scratch database {scratch}")  # noqa: T201
+            print(f"kept the scratch database {scratch}")
         else:
             connection.creation.destroy_test_db(original, verbosity=0)
     return 0
