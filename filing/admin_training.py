@@ -24,6 +24,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
 from cso_portal import clock
+from cso_portal.core import querywatch
 from cso_portal.core.admin import ClockChangeAdmin
 from cso_portal.core.models import ClockChange
 from cso_portal.core.services import set_simulated_date
@@ -128,6 +129,8 @@ class TrainingClockAdmin(ClockChangeAdmin):
                         % {"name": name, "count": removed.get("accounts", 0)},
                     )
                     return HttpResponseRedirect(request.path)
+                # The cast is created one account at a time through the account services.
+                querywatch.allow_per_row(request, "loads a scenario's cast account by account")
                 report = load_scenario(name=name, actor=request.user, now=clock.now())
             except ScenarioError as error:
                 messages.error(request, str(error))

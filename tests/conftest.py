@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 
 import pytest
 import time_machine
@@ -38,6 +39,22 @@ class PortalClient(Client):
 @pytest.fixture
 def client():
     return PortalClient()
+
+
+@pytest.fixture(autouse=True)
+def _no_n_plus_one(request):
+    """Fail a test during which a request ran one SELECT per row (cso_portal.core.querywatch)."""
+    from cso_portal.core import querywatch
+
+    querywatch.take_findings()
+    yield
+    found = querywatch.take_findings()
+    report = os.environ.get("CSO_NPLUSONE_REPORT")
+    if found and report:
+        with open(report, "a") as out:
+            out.writelines(f"{request.node.nodeid}\t{line}\n" for line in found)
+    elif found:
+        pytest.fail("N+1 queries:\n" + "\n".join(found), pytrace=False)
 
 
 @pytest.fixture(autouse=True)

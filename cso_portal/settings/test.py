@@ -76,3 +76,6 @@ STORAGES = {
 # Serve static files from the finders (no collectstatic before tests).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Every request in the suite is watched for N+1 queries (tests/conftest.py fails the test).
+MIDDLEWARE = ["cso_portal.core.querywatch.QueryWatchMiddleware", *MIDDLEWARE]
