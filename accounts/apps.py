@@ -22,6 +22,10 @@ class AccountsConfig(AppConfig):
         allauth_signals.email_added.connect(
             signals.on_email_added, dispatch_uid="accounts.notice_on_email_added"
         )
+        allauth_signals.authentication_step_completed.connect(
+            signals.on_authentication_step_completed,
+            dispatch_uid="accounts.new_session_id_on_reauthentication",
+        )
         user_logged_in.connect(signals.on_user_logged_in, dispatch_uid="accounts.start_idle_clock")
         user_logged_out.connect(signals.on_user_logged_out, dispatch_uid="accounts.history_logout")
         user_login_failed.connect(

@@ -3,10 +3,12 @@
 allauth runs the password, email and session flows; these receivers add what the portal needs
 around them, each by one service call:
 
-- ``password_reset``: a successful reset unlocks a locked account;
+- ``password_reset``: a successful reset unlocks a locked account and drops address changes
+  still waiting for confirmation;
 - ``email_changed``: record the change once and tell the new address too (allauth tells the
   old one);
 - ``email_added``: record it and tell the primary address;
+- ``authentication_step_completed``: a re-authentication gets a new session id;
 - ``user_logged_in``: start the idle-timeout clock of the new session.
 """
 
@@ -19,6 +21,7 @@ def on_password_reset(sender, request, user, **kwargs) -> None:
     from accounts.services import security
 
     security.unlock_after_password_reset(user=user, request=request, now=clock.now())
+    security.drop_pending_email_changes(user=user)
 
 
 def on_email_changed(sender, request, user, from_email_address, to_email_address, **kwargs):
@@ -39,6 +42,13 @@ def on_email_added(sender, request, user, email_address, **kwargs) -> None:
     security.record_email_added(
         user=user, email=email_address.email, request=request, now=clock.now()
     )
+
+
+def on_authentication_step_completed(sender, request, user, method, **kwargs) -> None:
+    """A re-authentication (password or second factor) gets a new session id, as a sign-in
+    does: an id observed before it is worth nothing after it."""
+    if kwargs.get("reauthenticated") and request is not None and hasattr(request, "session"):
+        request.session.cycle_key()
 
 
 def on_user_logged_in(sender, request, user, **kwargs) -> None:

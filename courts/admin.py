@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from courts import access, services
 from courts.models import Court, CourtStaff, GoLiveChange, Subscription
 from cso_portal import clock
+from cso_portal.core.admin import NotFoundAlike
 
 
 class GoLiveChangeInline(admin.TabularInline):
@@ -30,7 +31,7 @@ class GoLiveChangeInline(admin.TabularInline):
 
 
 @admin.register(Court)
-class CourtAdmin(admin.ModelAdmin):
+class CourtAdmin(NotFoundAlike, admin.ModelAdmin):
     list_display = (
         "id",
         "name",
@@ -65,7 +66,7 @@ class CourtAdmin(admin.ModelAdmin):
 
 
 @admin.register(CourtStaff)
-class CourtStaffAdmin(admin.ModelAdmin):
+class CourtStaffAdmin(NotFoundAlike, admin.ModelAdmin):
     """PACER Service Center staff assign clerks to courts."""
 
     list_display = ("user", "court", "role", "since")
@@ -104,7 +105,7 @@ class CourtStaffAdmin(admin.ModelAdmin):
 
 
 @admin.register(Subscription)
-class SubscriptionAdmin(admin.ModelAdmin):
+class SubscriptionAdmin(NotFoundAlike, admin.ModelAdmin):
     list_display = ("email", "court", "status", "created_at", "confirmed_at")
     list_filter = ("status",)
     list_select_related = ("court",)

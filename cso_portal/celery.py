@@ -5,17 +5,23 @@ Every task inherits :class:`BaseTask`: JSON arguments (ids as kwargs), late ackn
 network faults. Tasks load ids and call one service; the service makes a second run a no-op.
 """
 
+import functools
+import logging
+
 from celery import Celery
 from celery.contrib.django.task import DjangoTask
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, transaction
 
 from cso_portal.envsettings import use_settings_for_env
 
 use_settings_for_env()
 
+logger = logging.getLogger(__name__)
+
 
 class BaseTask(DjangoTask):
-    """Default shape of every CSO Portal task (``delay_on_commit`` comes from DjangoTask)."""
+    """Default shape of every CSO Portal task (``delay_on_commit`` as DjangoTask has it, but
+    surviving a broker outage)."""
 
     # Passing faults only; a bug raises once and is visible, not retried forever.
     autoretry_for = (ConnectionError, TimeoutError, OSError, OperationalError, InterfaceError)
@@ -23,6 +29,24 @@ class BaseTask(DjangoTask):
     retry_backoff_max = 600
     retry_jitter = True
     max_retries = 5
+
+    def delay_on_commit(self, *args, **kwargs) -> None:
+        """Queue the task once the transaction commits. If the broker is down at that moment
+        the commit stands and the request still succeeds: the row the transaction wrote is
+        the source of truth, and the task's sweeper queues it again later."""
+        send = functools.partial(self.delay, *args, **kwargs)
+        transaction.on_commit(functools.partial(_send_or_leave_to_sweeper, self.name, send))
+
+
+def _send_or_leave_to_sweeper(name: str, send) -> None:
+    try:
+        send()
+    except Exception:  # kombu's OperationalError and friends: the broker is unreachable
+        logger.warning(
+            "broker unavailable: task %s not queued now; its sweeper will queue it",
+            name,
+            exc_info=True,
+        )
 
 
 app = Celery("cso_portal", task_cls=BaseTask)

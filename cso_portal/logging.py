@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 
 # C0 controls, DEL, C1 controls (NEL among them) and the Unicode line/paragraph separators:
 # anything a terminal or log shipper may treat as a line break or an escape sequence.
@@ -50,3 +51,12 @@ class SafeLogFilter(logging.Filter):
             record.msg = safe
             record.args = ()
         return True
+
+
+class UTCFormatter(logging.Formatter):
+    """``asctime`` in UTC as ISO 8601 (``2026-11-16T15:00:00.000Z``): log lines from servers in
+    different time zones, and across a daylight-saving change, sort and compare as they are."""
+
+    converter = time.gmtime
+    default_time_format = "%Y-%m-%dT%H:%M:%S"
+    default_msec_format = "%s.%03dZ"

@@ -19,6 +19,7 @@ from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 
 from cso_portal import clock
+from cso_portal.core.admin import NotFoundAlike
 from filing import access, admin_views
 from filing.errors import FilingError, IllegalTransition
 from filing.forms.registration import RejectRegistrationsForm
@@ -29,17 +30,6 @@ from linking.admin import AgeFilter, ManagedCourtFilter, ReadOnlyInline, _once_p
 
 def _requester(account) -> str:
     return f"{account.account_number} — {account.full_name or account.username}"
-
-
-class NotFoundAlike:
-    """Another court's row answers 404, like a missing one (instead of the admin's redirect
-    to the index with a "doesn't exist" message)."""
-
-    def get_object(self, request, object_id, from_field=None):
-        obj = super().get_object(request, object_id, from_field)
-        if obj is None:
-            raise Http404
-        return obj
 
 
 class LocalFormFilter(admin.SimpleListFilter):

@@ -9,6 +9,7 @@ each action re-fetches every request through ``get_link_request_for_clerk``.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
@@ -21,10 +22,14 @@ from django.utils.safestring import mark_safe
 from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 
+from accounts.services.events import client_ip
 from cso_portal import clock
+from cso_portal.core.admin import NotFoundAlike
 from linking import access, admin_views, services
 from linking.forms_admin import CmecfAccountAddForm, CmecfAccountChangeForm, RejectLinkRequestsForm
 from linking.models import CmecfAccount, LinkEvent, LinkRequest
+
+logger = logging.getLogger(__name__)
 
 FLAG_LABELS = dict(LinkRequest.Flag.choices)
 # Age buckets of the queue's filter: (code, label, at least, less than).
@@ -133,6 +138,18 @@ class LinkEventInline(ReadOnlyInline):
         return super().get_queryset(request).select_related("actor")
 
 
+def _log_decision(request, pk, outcome: str) -> None:
+    """Who decided which request, from where, and how it ended (the service logs the
+    transition itself; the time is the log line's, in UTC)."""
+    logger.info(
+        "console decision: request=%s user=%s ip=%s outcome=%s",
+        pk,
+        request.user.pk,
+        client_ip(request),
+        outcome,
+    )
+
+
 @admin.register(LinkRequest)
 class LinkRequestAdmin(admin.ModelAdmin):
     """The court's review queue. Nothing is edited here: decisions are the actions."""
@@ -192,6 +209,37 @@ class LinkRequestAdmin(admin.ModelAdmin):
     actions = ("approve_requests", "reject_requests")
     change_list_template = "linking/admin/linkrequest_change_list.html"
     change_form_template = "linking/admin/linkrequest_change_form.html"
+
+    def response_action(self, request, queryset):
+        """Before running an action: a selected id this user may not see (another court's, or
+        none at all) is left out by the admin without a word; log it with who and from where."""
+        selected = request.POST.getlist(ACTION_CHECKBOX_NAME)
+        wanted = [pk for pk in selected if pk.isdigit()]
+        visible = {str(pk) for pk in queryset.filter(pk__in=wanted).values_list("pk", flat=True)}
+        for pk in selected:
+            if pk not in visible:
+                logger.warning(
+                    "console decision refused: request=%s not found for user=%s ip=%s",
+                    pk[:20],
+                    request.user.pk,
+                    client_ip(request),
+                )
+        return super().response_action(request, queryset)
+
+    def get_object(self, request, object_id, from_field=None):
+        """The request, if this user may see it; a miss (another court's or no such id) is
+        logged with who and from where, so walking ids shows in the log, and answers 404
+        like ``NotFoundAlike``."""
+        found = super().get_object(request, object_id, from_field)
+        if found is None:
+            logger.warning(
+                "console: link request %s not found for user=%s ip=%s",
+                object_id,
+                request.user.pk,
+                client_ip(request),
+            )
+            raise Http404
+        return found
 
     def get_queryset(self, request):
         # "Now" once per page for the age column (not one clock read per row).
@@ -293,6 +341,12 @@ class LinkRequestAdmin(admin.ModelAdmin):
             try:
                 link_request = access.get_link_request_for_clerk(request.user, pk)
             except Http404:
+                logger.warning(
+                    "console decision refused: request=%s not found for user=%s ip=%s",
+                    pk,
+                    request.user.pk,
+                    client_ip(request),
+                )
                 self.message_user(
                     request,
                     _("Request #%(pk)s was not found.") % {"pk": pk},
@@ -300,8 +354,9 @@ class LinkRequestAdmin(admin.ModelAdmin):
                 )
                 continue
             try:
-                decide(link_request)
+                decided = decide(link_request)
             except services.IllegalTransition as refused:
+                _log_decision(request, pk, f"refused: {refused.from_status}")
                 self.message_user(
                     request,
                     _("Left request #%(pk)s as it was: it is %(status)s, not waiting for review.")
@@ -312,6 +367,7 @@ class LinkRequestAdmin(admin.ModelAdmin):
                     messages.WARNING,
                 )
             except services.LinkRefused as refused:
+                _log_decision(request, pk, "refused: link rules")
                 self.message_user(
                     request,
                     _("Left request #%(pk)s as it was: %(why)s")
@@ -319,6 +375,7 @@ class LinkRequestAdmin(admin.ModelAdmin):
                     messages.WARNING,
                 )
             else:
+                _log_decision(request, pk, f"done: {decided.status}")
                 self.message_user(
                     request,
                     done_message % {"pk": pk, "login": link_request.cmecf_account.login},
@@ -378,7 +435,7 @@ class LinkedFilter(admin.SimpleListFilter):
 
 
 @admin.register(CmecfAccount)
-class CmecfAccountAdmin(admin.ModelAdmin):
+class CmecfAccountAdmin(NotFoundAlike, admin.ModelAdmin):
     """The court's CM/ECF logins. The password hash is never shown; linking fields are
     the services' (read-only here)."""
 

@@ -128,7 +128,11 @@ def roster_import_view(model_admin, request):
     """Upload a court's filer roster; all rows or none are imported, errors per line."""
     if not model_admin.has_add_permission(request):
         raise PermissionDenied
-    form = RosterUploadForm(request.POST or None, request.FILES or None, user=request.user)
+    form = RosterUploadForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        user=request.user,
+    )
     errors: list[roster.RosterError] = []
     if request.method == "POST" and form.is_valid():
         court = form.cleaned_data["court"]

@@ -19,6 +19,7 @@ from allauth.core import context
 from allauth.core.exceptions import ImmediateHttpResponse
 from django import forms
 from django.contrib import messages
+from django.contrib.auth.hashers import make_password
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -275,6 +276,14 @@ class SignupForm(AllauthSignupForm):
         if error is not None:
             self.add_error("postal_code", error)
         return cleaned
+
+    def try_save(self, request):
+        """An address already in use gets the page a new sign-up gets (allauth mails its
+        holder instead of creating an account); the typed password is hashed all the same,
+        as a new account's is, so the time of the answer does not tell (PROOF scenario 7)."""
+        if self.account_already_exists:
+            make_password(self.cleaned_data.get("password1") or "")
+        return super().try_save(request)
 
     def save(self, request):
         """allauth saves the account. A registration put on hold is told so by the page

@@ -358,6 +358,19 @@ def unlock_after_password_reset(*, user: User, request, now: dt.datetime) -> boo
 
 
 @transaction.atomic
+def drop_pending_email_changes(*, user: User) -> int:
+    """A password reset cancels every address change still waiting for its confirmation
+    (allauth's ``password_reset`` signal): someone who knew the old password may have added
+    their own address; its confirmation link stops working. Returns how many were dropped."""
+    from allauth.account.models import EmailAddress
+
+    _total, by_model = EmailAddress.objects.filter(
+        user=user, verified=False, primary=False
+    ).delete()
+    return by_model.get(EmailAddress._meta.label, 0)
+
+
+@transaction.atomic
 def unlock_account(*, user: User, actor: User, now: dt.datetime) -> User:
     """PACER Service Center staff unlock a locked account (for example after the holder
     proved who they are on the phone). The password stays as it is: tell the holder to

@@ -162,7 +162,7 @@ def usage(request: HttpRequest) -> HttpResponse:
 def edit_profile(request: HttpRequest) -> HttpResponse:
     """Name, phone and postal address (legacy accounts are sent to the upgrade first, by
     accounts.middleware.UpgradeFirstMiddleware)."""
-    form = ProfileForm(request.POST or None, user=request.user)
+    form = ProfileForm(request.POST if request.method == "POST" else None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             profile.update_profile(

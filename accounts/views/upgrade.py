@@ -208,8 +208,10 @@ def _password(request: HttpRequest, wizard: Wizard) -> HttpResponse:
 def _email(request: HttpRequest, wizard: Wizard) -> HttpResponse:
     email = _primary_email(request.user)
     code = wizard.data.get("code") if wizard.data.get("code", {}).get("email") == email else None
-    form = EmailCodeForm(request.POST if request.POST.get("action") == "verify" else None)
-    if request.method == "POST" and request.POST.get("action") == "send":
+    # Any post that is not "send a code" is a try of the code (Enter in the field included).
+    sending = request.POST.get("action") == "send"
+    form = EmailCodeForm(request.POST if request.method == "POST" and not sending else None)
+    if request.method == "POST" and sending:
         # Counted on the shared cache (atomic), not in the session: a new sign-in or parallel
         # requests must not lift the cap.
         allowed = ratelimit.hit(

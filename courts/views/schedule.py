@@ -17,7 +17,9 @@ from cso_portal import clock
 @login_required
 def change_schedule(request: HttpRequest, court_id: str) -> HttpResponse:
     court = access.get_court_for_schedule_change(request.user, court_id)
-    form = ScheduleChangeForm(request.POST or None, initial={"new_date": court.nextgen_date})
+    form = ScheduleChangeForm(
+        request.POST if request.method == "POST" else None, initial={"new_date": court.nextgen_date}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.change_go_live_date(
@@ -41,7 +43,7 @@ def filing_settings(request: HttpRequest, court_id: str) -> HttpResponse:
     whether CurrentGen registrations may propose a login."""
     court = access.get_court_for_schedule_change(request.user, court_id)
     form = FilingSettingsForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         initial={
             "required_local_form": court.required_local_form,
             "filer_may_propose_login": court.filer_may_propose_login,

@@ -20,9 +20,11 @@ def addresses_of(user) -> set[str]:
 
 
 def mail_visible_to(user):
-    """Kept messages the user may read: staff see all, others what was sent to them."""
+    """Kept messages the user may read: those the console shows every message to (its
+    ``view_mailmessage`` permission: superusers) see all; everyone else, court staff included
+    (being staff opens the console, not other people's mail), what was sent to them."""
     messages = MailMessage.objects.all()
-    if user.is_staff:
+    if user.has_perm("core.view_mailmessage"):
         return messages
     return messages.filter(recipients__address__in=addresses_of(user)).distinct()
 

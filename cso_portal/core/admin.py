@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib import admin, messages
+from django.http import Http404
 
 from cso_portal import clock
 from cso_portal.core import services
@@ -10,6 +11,18 @@ from cso_portal.core.models import (
     MailRecipient,
     OutboundEmail,
 )
+
+
+class NotFoundAlike:
+    """A court-scoped console page: another court's row answers 404, exactly like a missing
+    one (instead of the admin's redirect to the index with a "doesn't exist" message), so a
+    clerk walking ids learns nothing about other courts (PROOF scenario 11)."""
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404
+        return obj
 
 
 @admin.register(Heartbeat)

@@ -47,9 +47,19 @@ class MailMessage(models.Model):
     body = models.TextField()
     html_body = models.TextField(blank=True)
     sent_at = models.DateTimeField(db_index=True)
+    # The Message-ID header (blank for mail not sent from the outbox): a repeated delivery of
+    # one outbox row carries the same id and is kept once.
+    message_id = models.CharField(max_length=255, blank=True, default="")
 
     class Meta:
         ordering = ["-sent_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["message_id"],
+                condition=~models.Q(message_id=""),
+                name="mailmessage_unique_message_id",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.subject

@@ -80,7 +80,11 @@ def last_heartbeat() -> Heartbeat | None:
 
 @transaction.atomic
 def keep_email(*, message: EmailMessage, now: dt.datetime) -> MailMessage:
-    """Store an outgoing email for the demo mailbox instead of sending it."""
+    """Store an outgoing email for the demo mailbox instead of sending it. A message whose
+    Message-ID is already kept (a repeated delivery of one outbox row) is kept once."""
+    message_id = message.extra_headers.get("Message-ID", "")
+    if message_id and (kept := MailMessage.objects.filter(message_id=message_id).first()):
+        return kept
     html_body = ""
     if isinstance(message, EmailMultiAlternatives):
         html_body = next(
@@ -92,6 +96,7 @@ def keep_email(*, message: EmailMessage, now: dt.datetime) -> MailMessage:
         body=message.body,
         html_body=html_body,
         sent_at=now,
+        message_id=message_id,
     )
     MailRecipient.objects.bulk_create(
         MailRecipient(message=kept, address=address)
@@ -197,7 +202,22 @@ def _render_email(email: OutboundEmail) -> EmailMultiAlternatives:
             if name.strip() and value.strip():
                 # One header per line by construction: no CR/LF can reach a header.
                 message.extra_headers[name.strip()] = value.strip()
+    message.extra_headers["Message-ID"] = outbox_message_id(email)
     return message
+
+
+def outbox_message_id(email: OutboundEmail) -> str:
+    """The Message-ID of an outbox row: the same at every delivery attempt.
+
+    Delivery is at least once: a worker killed after the mail server took the message but
+    before the row was marked sent sends it again when the row is reclaimed, and no ordering
+    of the two steps closes that gap without risking a loss instead. The stable Message-ID
+    makes the repeat recognisable as the same message (RFC 5322 §3.6.4), so the mailbox keeps
+    one copy — the demo mailbox does (``keep_email``), as mail stores do."""
+    from django.conf import settings
+
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].strip(" >") or "cso-portal.test"
+    return f"<outbox-{email.pk}@{domain}>"
 
 
 def deliver_email(*, email_id: int, now: dt.datetime) -> bool:

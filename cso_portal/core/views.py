@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 import logging
+import sys
+import time
+import uuid
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseServerError,
+    JsonResponse,
+)
 from django.shortcuts import render
+from django.template import loader
 from django.utils import translation
 from django.views import i18n
 from django.views.decorators.cache import never_cache
@@ -35,7 +45,26 @@ def _database_ok() -> bool:
         return False
 
 
+# The broker check opens a new connection to the broker: most of /healthz's cost when a load
+# balancer polls it often (bench P1). One check per process every few seconds answers as well.
+BROKER_CHECK_EVERY_SECONDS = 5.0
+_broker_state: dict[str, float | bool] = {"ok": False, "at": float("-inf")}
+
+
 def _broker_ok() -> bool:
+    now = time.monotonic()
+    if now - float(_broker_state["at"]) < BROKER_CHECK_EVERY_SECONDS:
+        return bool(_broker_state["ok"])
+    _broker_state.update(ok=_check_broker(), at=now)
+    return bool(_broker_state["ok"])
+
+
+def forget_broker_check() -> None:
+    """Check the broker again at the next /healthz (tests; a deploy script may too)."""
+    _broker_state.update(ok=False, at=float("-inf"))
+
+
+def _check_broker() -> bool:
     try:
         with celery_app.connection_for_write() as conn:
             conn.ensure_connection(max_retries=1, interval_start=0, timeout=2)
@@ -73,7 +102,7 @@ def _mailbox_enabled() -> bool:
 
 @login_required
 def mailbox(request: HttpRequest) -> HttpResponse:
-    """The demo mailbox: messages sent to the signed-in user (staff: all messages)."""
+    """The demo mailbox: messages sent to the signed-in user (superusers: all messages)."""
     if not _mailbox_enabled():
         raise Http404
     messages = access.mail_visible_to(request.user).prefetch_related("recipients")
@@ -100,3 +129,21 @@ def set_language(request: HttpRequest) -> HttpResponse:
         return i18n.set_language(request)
     with translation.override(current):
         return i18n.set_language(request)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The 500 page (``handler500``): no internals, and a correlation id that the log line
+    with the traceback carries too, so the help desk can find what happened. Rendered
+    without the request context, like Django's own: the failure may be in what that needs."""
+    correlation_id = uuid.uuid4().hex[:12]
+    logger.error(
+        "unexpected error correlation_id=%s method=%s path=%s",
+        correlation_id,
+        request.method,
+        request.path,
+        exc_info=sys.exc_info(),
+    )
+    body = loader.get_template("500.html").render({"correlation_id": correlation_id})
+    response = HttpResponseServerError(body)
+    response["X-Correlation-ID"] = correlation_id
+    return response

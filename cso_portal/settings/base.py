@@ -166,6 +166,10 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
+# Adding, removing or making primary an email address asks for the password again when the
+# last sign-in or re-authentication is older than the timeout: a borrowed session can't move
+# the account to the borrower's mailbox.
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
 ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_FORMS = {
     # Caps the login and password length before allauth hashes anything.
@@ -327,7 +331,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "filters": {"safe": {"()": "cso_portal.logging.SafeLogFilter"}},
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        # Timestamps in UTC (ISO 8601 with "Z"), whatever TIME_ZONE says.
+        "plain": {
+            "()": "cso_portal.logging.UTCFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        },
     },
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["safe"]}
@@ -358,6 +366,9 @@ _mfa_enforcement = env.str("CSO_MFA_FILER_ENFORCEMENT_DATE", default="2025-01-06
 CSO_MFA_FILER_ENFORCEMENT_DATE = (
     datetime.date.fromisoformat(_mfa_enforcement) if _mfa_enforcement else None
 )
+# A sign-up or password-reset POST is answered no sooner than this many seconds after it
+# arrived, whether the address has an account or not: the time of the answer tells nothing.
+CSO_ENTRANCE_MIN_SECONDS = env.float("CSO_ENTRANCE_MIN_SECONDS", default=0.4)
 # Signed-in sessions end after this many minutes without a request (a warning shows 2 before).
 CSO_SESSION_IDLE_MINUTES = env.int("CSO_SESSION_IDLE_MINUTES", default=30)
 # However active, a session ends this many hours after its sign-in (NIST SP 800-63B AAL2).

@@ -174,7 +174,7 @@ def registration_form(request: HttpRequest, audience: str, court_id: str) -> Htt
         return render(request, "filing/registration/form.html", {**context, "refusal": refusal})
     user = request.user
     form = RegistrationForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         court=court,
         audience=audience,
         today=today,
@@ -265,7 +265,7 @@ def court_site_register(request: HttpRequest, court_id: str) -> HttpResponse:
         )
     user = request.user
     form = RegistrationForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         court=court,
         audience=None,
         today=today,

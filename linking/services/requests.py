@@ -297,6 +297,13 @@ def submit_link_request(*, pacer_account, cmecf_account: CmecfAccount, now: dt.d
         reason="",
         created_at=now,
     )
+    logger.info(
+        "link request %s: → submitted by %s court=%s login=%s",
+        request.pk,
+        pacer_account.pk,
+        court.pk,
+        cmecf.login,
+    )
     tasks.process_link_request.delay_on_commit(request_id=request.pk)
     return request
 
@@ -483,3 +490,28 @@ def cancel_link_request(*, request: LinkRequest, actor, now: dt.datetime) -> Lin
         decided_at=now,
         decided_by=actor,
     )
+
+
+@transaction.atomic
+def cancel_open_requests_after_password_reset(*, user, now: dt.datetime) -> int:
+    """A password reset withdraws the account's open link requests (allauth's
+    ``password_reset`` signal): whoever knew the old password may have started them, and the
+    holder starts again if the request was theirs. Returns how many were cancelled."""
+    ids = list(
+        LinkRequest.objects.filter(pacer_account=user, status__in=OPEN)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    for request_id in ids:
+        _transition(
+            _lock(request_id),
+            Status.CANCELLED,
+            allowed_from=TRANSITIONS[Status.CANCELLED],
+            actor=user,
+            reason=_("Cancelled: the account's password was reset."),
+            now=now,
+            keep_reason=True,
+            decided_at=now,
+            decided_by=user,
+        )
+    return len(ids)

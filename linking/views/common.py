@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from courts.models import Court
+from cso_portal import clock
 from linking.errors import CmecfLoginLocked, TooManyAttempts
 
 # One message for an unknown login, a wrong password and an unusable login alike.
@@ -55,15 +56,51 @@ def too_many_attempts(request, error: TooManyAttempts):
     return response
 
 
-def reauthenticated_without_stashing(view):
-    """allauth's ``reauthentication_required``, except that a POST needing it is dropped, not
-    stashed: allauth keeps a stashed POST in the session to replay it after re-authentication,
-    and here that POST holds a court-issued password. The holder confirms it's them and types
-    the CM/ECF login again."""
+def recently_authenticated(request) -> bool:
+    """The holder typed their password (signing in or confirming it's them) within
+    ``ACCOUNT_REAUTHENTICATION_TIMEOUT``. allauth's own check counts re-authentications only,
+    which made an attorney type the password a third time right after signing in — a third
+    ~150 ms hash per attorney on a go-live morning, when hashing sets capacity (PROOF)."""
+    from allauth.account import app_settings
+    from allauth.account.authentication import get_authentication_records
+
+    if not request.user.is_authenticated:
+        return False
+    records = get_authentication_records(request, request.user)
+    if not records:
+        return False
+    # allauth stamps its records with the real Unix time, not the training clock.
+    age = clock.real_now().timestamp() - records[-1]["at"]
+    return age < app_settings.REAUTHENTICATION_TIMEOUT
+
+
+def recently_authenticated_required(view):
+    """allauth's ``reauthentication_required``, with a sign-in within the timeout counting as
+    recent (``recently_authenticated``)."""
     from functools import wraps
 
     from allauth.account.decorators import reauthentication_required
-    from allauth.account.internal.flows.reauthentication import is_reauthentication_required
+
+    guarded = reauthentication_required(view)
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if recently_authenticated(request):
+            return view(request, *args, **kwargs)
+        return guarded(request, *args, **kwargs)
+
+    return wrapper
+
+
+def reauthenticated_without_stashing(view):
+    """allauth's ``reauthentication_required``, with two differences: a sign-in within the
+    timeout counts as recent (``recently_authenticated``), and a POST needing it is dropped,
+    not stashed: allauth keeps a stashed POST in the session to replay it after
+    re-authentication, and here that POST holds a court-issued password. The holder confirms
+    it's them and types the CM/ECF login again."""
+    from functools import wraps
+
+    from allauth.account.decorators import reauthentication_required
     from django.contrib import messages
     from django.shortcuts import redirect
 
@@ -71,7 +108,9 @@ def reauthenticated_without_stashing(view):
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if request.method == "POST" and is_reauthentication_required(request, app=""):
+        if recently_authenticated(request):
+            return view(request, *args, **kwargs)
+        if request.method == "POST":
             messages.info(request, _("Confirm it's you, then enter the CM/ECF login again."))
             return redirect(request.path)
         return guarded(request, *args, **kwargs)

@@ -44,7 +44,7 @@ def _legacy_login(request: HttpRequest, court: Court) -> HttpResponse:
     signed_in = request.session.get(_legacy_key(court))
     if signed_in and request.method == "GET":
         return render(request, "linking/ecf/legacy_home.html", {"court": court, **signed_in})
-    form = CmecfCredentialsForm(request.POST or None)
+    form = CmecfCredentialsForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         user = request.user
         try:

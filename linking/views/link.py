@@ -10,10 +10,10 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
 from dataclasses import dataclass
 
-from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -32,6 +32,7 @@ from linking.views.common import (
     BAD_CREDENTIALS,
     locked_message,
     reauthenticated_without_stashing,
+    recently_authenticated_required,
     too_many_attempts,
 )
 
@@ -40,6 +41,8 @@ from linking.views.common import (
 PENDING_KEY = "linking:pending"
 # A proved login must be confirmed within this many seconds (real time).
 PENDING_SECONDS = 15 * 60
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -155,7 +158,7 @@ def credentials(request: HttpRequest, court_id: str) -> HttpResponse:
     court = get_object_or_404(Court, pk=court_id)
     if _refusal(request.user, court, clock.today()) is not None:
         return redirect(_start_url(court))
-    form = CmecfCredentialsForm(request.POST or None)
+    form = CmecfCredentialsForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             account = services.check_cmecf_credentials(
@@ -205,7 +208,7 @@ def _restart(request: HttpRequest, court: Court) -> HttpResponse:
 
 
 @login_required
-@reauthentication_required
+@recently_authenticated_required
 @require_http_methods(["GET", "POST"])
 def verify(request: HttpRequest, court_id: str) -> HttpResponse:
     """Step 3: "Verify that the CM/ECF account and PACER account listed are accurate. If so,
@@ -233,6 +236,12 @@ def verify(request: HttpRequest, court_id: str) -> HttpResponse:
                 "linking/refused.html",
                 {"court": court, "refusal": Refusal(error.reason)},
             )
+        logger.info(
+            "link request %s submitted by user=%s ip=%s",
+            link_request.pk,
+            request.user.pk,
+            request.META.get("REMOTE_ADDR"),
+        )
         messages.success(request, _("Your link request was submitted to the court."))
         return redirect("linking:request", pk=link_request.pk)
     pending = _pending_for(request, court)

@@ -90,7 +90,7 @@ def request_reset(request: HttpRequest, court_id: str) -> HttpResponse:
     }
     if not context["reset_open"]:
         return render(request, "linking/reset_request.html", context)
-    form = ResetRequestForm(request.POST or None)
+    form = ResetRequestForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         login = form.cleaned_data["login"]
         try:
@@ -113,7 +113,7 @@ def confirm_reset(request: HttpRequest, token: str) -> HttpResponse:
     except services.ResetLinkInvalid:
         return render(request, "linking/reset_invalid.html", status=410)
     court = row.cmecf_account.court
-    form = SetPasswordForm(request.POST or None)
+    form = SetPasswordForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             account = services.reset_cmecf_password(

@@ -13,7 +13,7 @@ from django.test import override_settings
 from cso_portal import clock
 from cso_portal.core import services, tasks
 from cso_portal.core.errors import EmailNotSent
-from cso_portal.core.models import OutboundEmail
+from cso_portal.core.models import MailMessage, MailRecipient, OutboundEmail
 
 pytestmark = pytest.mark.django_db
 
@@ -133,3 +133,29 @@ def test_moving_the_training_clock_does_not_hide_a_lost_email(frozen_clock, staf
     assert services.sweep_outbox(now=clock.real_now()) == 1
     lost.refresh_from_db()
     assert lost.enqueued_at == clock.real_now()
+
+
+@override_settings(EMAIL_BACKEND="cso_portal.core.mail.DatabaseEmailBackend")
+def test_a_message_handed_over_again_after_a_crash_is_kept_once(frozen_clock):
+    """A worker killed after the mail server took the message but before marking its row sent:
+    the sweeper reclaims the row and delivers again, with the same Message-ID, and the
+    mailbox keeps one message (PROOF scenario 23, fault drill pool-child)."""
+    email = _queue()
+    assert services.deliver_email(email_id=email.pk, now=clock.real_now())
+    first = MailMessage.objects.get()
+    # The crash: the row is back in "sending", as a worker left it, past the reclaim time.
+    OutboundEmail.objects.filter(pk=email.pk).update(
+        status=OutboundEmail.Status.SENDING,
+        claimed_at=clock.real_now() - services.EMAIL_RECLAIM_AFTER - dt.timedelta(minutes=1),
+    )
+    services.sweep_outbox(now=clock.real_now())
+    assert services.deliver_email(email_id=email.pk, now=clock.real_now())
+
+    assert MailMessage.objects.get() == first
+    assert first.message_id == services.outbox_message_id(email)
+    assert first.message_id.startswith(f"<outbox-{email.pk}@")
+    assert MailRecipient.objects.filter(address="avery@example.test").count() == 1
+    # Another outbox row is another message.
+    other = _queue(key="notice:2")
+    services.deliver_email(email_id=other.pk, now=clock.real_now())
+    assert MailMessage.objects.count() == 2

@@ -38,7 +38,8 @@ def test_a_clerk_sees_only_their_court_in_the_console(client, demo):
     assert client.get("/console/courts/court/azb/change/").status_code == 200
     # Another court's record: as if it did not exist.
     response = client.get("/console/courts/court/areb/change/")
-    assert response.status_code == 302  # the admin's "doesn't exist" redirect
+    assert response.status_code == 404
+    assert client.get("/console/courts/court/nosuch/change/").status_code == 404
     assert client.get("/console/courts/courtstaff/add/").status_code == 403
 
 
