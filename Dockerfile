@@ -46,5 +46,7 @@ USER cso
 EXPOSE 8000
 
 # No --access-logfile: gunicorn's access log stays off (the default). /dev/shm for the worker
-# heartbeat files, as a container's overlay filesystem can stall them.
-CMD ["gunicorn", "cso_portal.wsgi", "--bind", "0.0.0.0:8000", "--workers", "4", "--worker-tmp-dir", "/dev/shm"]
+# heartbeat files, as a container's overlay filesystem can stall them. Threads: a password
+# hash (~150 ms, GIL released) in one thread does not make every other page wait behind it
+# when a court's bar signs in at once (bench/RESULTS.md, scenario 30).
+CMD ["gunicorn", "cso_portal.wsgi", "--bind", "0.0.0.0:8000", "--workers", "4", "--worker-class", "gthread", "--threads", "4", "--worker-tmp-dir", "/dev/shm"]

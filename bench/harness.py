@@ -230,8 +230,14 @@ class Gunicorn:
                 f"127.0.0.1:{self.port}",
                 "--workers",
                 str(self.workers),
-                "--worker-class",
-                "sync",
+                # PROOF.md's protocol: sync workers. CSO_BENCH_THREADS=N tries gthread workers
+                # with N threads each (a hash in one thread does not hold up the others:
+                # argon2-cffi releases the GIL while it hashes).
+                *(
+                    ["--worker-class", "gthread", "--threads", os.environ["CSO_BENCH_THREADS"]]
+                    if os.environ.get("CSO_BENCH_THREADS")
+                    else ["--worker-class", "sync"]
+                ),
                 "--timeout",
                 str(self.timeout),
                 "--log-level",
@@ -368,9 +374,14 @@ def machine() -> str:
             pg = f"PostgreSQL {cursor.fetchone()[0]}"
         connection.close()
     when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    threads = os.environ.get("CSO_BENCH_THREADS")
+    server = (
+        f"gunicorn gthread × {web_workers()} × {threads} threads"
+        if threads
+        else f"gunicorn sync × {web_workers()}"
+    )
     return (
-        f"{when}; {cores()} CPUs ({cpu}); {mem}; Python {platform.python_version()}; {pg}; "
-        f"gunicorn sync × {web_workers()}"
+        f"{when}; {cores()} CPUs ({cpu}); {mem}; Python {platform.python_version()}; {pg}; {server}"
     )
 
 

@@ -307,6 +307,9 @@ def test_web_runs_gunicorn_on_the_projects_wsgi_module():
     assert f"{module}.application" == settings.WSGI_APPLICATION
     assert args[args.index("--bind") + 1] == "0.0.0.0:8000"
     assert args[args.index("--workers") + 1] == "4"
+    # Threads, so pages keep flowing while other threads hash passwords (bench scenario 30).
+    assert args[args.index("--worker-class") + 1] == "gthread"
+    assert int(args[args.index("--threads") + 1]) >= 2
     assert not any(a.startswith("--access-log") for a in args), "the access log stays off"
 
 
