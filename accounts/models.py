@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.validators import RegexValidator
 from django.db import models
@@ -98,6 +99,11 @@ class User(AbstractUser):
     region = models.CharField(_("state"), max_length=64, blank=True)
     postal_code = models.CharField(_("ZIP code"), max_length=16, blank=True)
     country = models.CharField(_("country"), max_length=64, blank=True, default="United States")
+    # The language the holder chose with the language switcher: emails to this account go out
+    # in it, whoever triggers them (a clerk in the console, the system). Blank: not chosen.
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=16, blank=True, choices=settings.LANGUAGES
+    )
     # Filers.
     bar_number = models.CharField(_("bar number"), max_length=32, blank=True)
     bar_state = models.CharField(_("bar state"), max_length=64, blank=True)

@@ -257,3 +257,17 @@ def _set_case_search(*, user: User, actor: User, now: dt.datetime, status: str, 
     user.case_search_status = status
     record_event(user=user, kind=kind, now=now, actor=actor)
     return user
+
+
+@transaction.atomic
+def set_preferred_language(*, user: User, language: str) -> bool:
+    """Record the language the holder chose with the language switcher; emails to the account
+    go out in it from then on (``cso_portal.core.services.render_email``). Returns whether it
+    changed. An unknown code is ignored: the switcher validates it, this is a second guard."""
+    if language not in dict(settings.LANGUAGES):
+        return False
+    return bool(
+        User.objects.filter(pk=user.pk)
+        .exclude(preferred_language=language)
+        .update(preferred_language=language)
+    )

@@ -176,11 +176,25 @@ def queue_email(
 
 def render_email(email: OutboundEmail) -> EmailMultiAlternatives:
     """Render an outbox row into a message (subject, text and, if present, HTML), in the
-    language recorded when it was queued."""
+    recipient account's chosen language, else the one recorded when it was queued."""
     from django.conf import settings
 
-    with translation.override(email.language or settings.LANGUAGE_CODE):
+    with translation.override(_language_for(email) or settings.LANGUAGE_CODE):
         return _render_email(email)
+
+
+def _language_for(email: OutboundEmail) -> str:
+    """The recipient account's chosen language, else the one active when the email was queued
+    (so an email a clerk's action sends goes out in the holder's language, not the clerk's)."""
+    from accounts.models import User
+
+    chosen = (
+        User.objects.filter(email__iexact=email.to)
+        .exclude(preferred_language="")
+        .values_list("preferred_language", flat=True)
+        .first()
+    )
+    return chosen or email.language
 
 
 def _render_email(email: OutboundEmail) -> EmailMultiAlternatives:

@@ -125,6 +125,11 @@ def set_language(request: HttpRequest) -> HttpResponse:
     Spanish page; resolving it in the language of its own prefix fixes that."""
     next_url = request.POST.get("next", request.GET.get("next")) or ""
     current = translation.get_language_from_path(urlsplit(next_url).path)
+    if request.method == "POST" and request.user.is_authenticated:
+        # Signed in: the choice is also the language of this account's emails.
+        from accounts.services.profile import set_preferred_language
+
+        set_preferred_language(user=request.user, language=request.POST.get("language", ""))
     if not current:
         return i18n.set_language(request)
     with translation.override(current):

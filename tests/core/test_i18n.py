@@ -265,3 +265,34 @@ def test_an_email_queued_before_languages_were_recorded_goes_out_in_english():
     with translation.override("es"):
         message = services.render_email(email)
     assert "Your PACER account registration is approved" in message.subject
+
+
+@pytest.mark.django_db
+def test_emails_follow_the_language_the_holder_chose_whoever_sends_them(client):
+    """The switcher records a signed-in holder's choice; an email triggered by someone
+    reading in English (a clerk's decision, the system) goes out in the holder's language."""
+    user = UserFactory()
+    client.force_login(user)
+    client.post("/i18n/setlang/", {"language": "es", "next": "/account/"})
+    user.refresh_from_db()
+    assert user.preferred_language == "es"
+
+    with translation.override("en"):  # the clerk's console, in English
+        email = _queue_release_notice(user)
+        assert services.deliver_email(email_id=email.pk, now=email.created_at)
+    assert "Se aprobó el registro de su cuenta PACER" in mail.outbox[-1].subject
+
+    client.post("/i18n/setlang/", {"language": "en", "next": "/es/account/"})
+    OutboundEmail.objects.filter(pk=email.pk).update(status=OutboundEmail.Status.PENDING)
+    with translation.override("es"):
+        assert services.deliver_email(email_id=email.pk, now=email.created_at)
+    assert "Your PACER account registration is approved" in mail.outbox[-1].subject
+
+
+@pytest.mark.django_db
+def test_an_unknown_language_is_not_recorded(client):
+    user = UserFactory()
+    client.force_login(user)
+    client.post("/i18n/setlang/", {"language": "xx", "next": "/account/"})
+    user.refresh_from_db()
+    assert user.preferred_language == ""
