@@ -381,8 +381,9 @@ def delivered(mail_dir: Path) -> tuple[Counter[str], dict[str, float]]:
     and counts once; ``transport_repeats`` counts those repeats."""
     per_address: Counter[str] = Counter()
     written: dict[str, float] = {}
-    for address, _message_id, mtime in _distinct_messages(mail_dir):
+    for address, _message_id in {(a, m) for a, m, _t in _hand_overs(mail_dir)}:
         per_address[address] += 1
+    for address, _message_id, mtime in _hand_overs(mail_dir):
         written[address] = max(written.get(address, 0.0), mtime)
     return per_address, written
 
@@ -390,13 +391,14 @@ def delivered(mail_dir: Path) -> tuple[Counter[str], dict[str, float]]:
 def transport_repeats(mail_dir: Path) -> int:
     """How many messages the backend wrote again with a Message-ID it had already written
     (a worker killed between handing a message over and marking its row sent)."""
-    seen = set(_distinct_messages(mail_dir, keep_repeats=True))
-    return len(seen) - len({(a, m) for a, m, _t in seen})
+    hand_overs = _hand_overs(mail_dir)
+    return len(hand_overs) - len({(a, m) for a, m, _t in hand_overs})
 
 
-def _distinct_messages(mail_dir: Path, *, keep_repeats: bool = False) -> list:
-    found: dict = {}
-    repeats: list = []
+def _hand_overs(mail_dir: Path) -> list[tuple[str, str, float]]:
+    """(recipient, Message-ID, file mtime) for every message the backend wrote, repeats
+    included."""
+    found = []
     for path in sorted(mail_dir.glob("*.log")):
         mtime = path.stat().st_mtime
         for index, chunk in enumerate(path.read_bytes().split(MAIL_SEPARATOR)):
@@ -405,16 +407,9 @@ def _distinct_messages(mail_dir: Path, *, keep_repeats: bool = False) -> list:
             message = email.message_from_bytes(chunk)
             message_id = message.get("Message-ID") or f"{path.name}#{index}"
             for address in (message.get("To") or "").split(","):
-                address = address.strip().lower()
-                if not address:
-                    continue
-                key = (address, message_id)
-                if key in found:
-                    repeats.append((address, message_id, mtime))
-                else:
-                    found[key] = mtime
-    distinct = [(a, m, t) for (a, m), t in found.items()]
-    return distinct + repeats if keep_repeats else distinct
+                if address := address.strip().lower():
+                    found.append((address, message_id, mtime))
+    return found
 
 
 # Faults on a schedule -----------------------------------------------------------------------

@@ -117,17 +117,12 @@ def _admin_connection():
 
 def recreate_database(db_name: str) -> None:
     """Drop and create ``db_name`` (only ever a ``cso_bench_web…`` database)."""
-    if not db_name.startswith(DB_PREFIX) or not db_name.replace("_", "").isalnum():
+    if not db_name.replace("_", "").isalnum():
         raise SystemExit(f"refusing to touch database {db_name!r}: not a {DB_PREFIX}… name")
+    drop_database(db_name)
     connection = _admin_connection()
     try:
         with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                "WHERE datname = %s AND pid <> pg_backend_pid()",
-                [db_name],
-            )
-            cursor.execute(f'DROP DATABASE IF EXISTS "{db_name}"')
             cursor.execute(f'CREATE DATABASE "{db_name}"')
     finally:
         connection.close()
